@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "followup"
+urlpatterns = [
+    path("overview/", views.overview, name="overview"),
+]

@@ -1,0 +1,45 @@
+"""Every view states its permission with one of these decorators.
+
+``permission_required`` checks a rules permission (see each app's ``rules.py``);
+``public`` marks the few views anyone may open. The URL-wide permission test reads the
+``required_permission`` attribute both leave on the view.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+
+
+def permission_required(perm: str, fn=None):
+    """Anonymous users go to the login page; users without ``perm`` get 403.
+
+    ``fn(request, **kwargs)`` may return the object the permission is checked against.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            obj = fn(request, **kwargs) if fn else None
+            if perm != AUTHENTICATED and not request.user.has_perm(perm, obj):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.required_permission = perm
+        return wrapper
+
+    return decorator
+
+
+def login_required(view):
+    return permission_required(AUTHENTICATED)(view)
+
+
+def public(view):
+    view.required_permission = PUBLIC
+    return view

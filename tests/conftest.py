@@ -1,0 +1,30 @@
+import os
+
+import pytest
+from django.db import connection
+
+from rehab.demo import DEMO_PASSWORD, ensure_demo_users
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _expected_database(django_db_setup, django_db_blocker):
+    """A run meant for PostgreSQL fails at once if the settings fell back to SQLite."""
+    expected = os.environ.get("SAMREHAB_EXPECT_DATABASE")
+    if expected and connection.vendor != expected:
+        pytest.fail(f"expected the {expected} database, got {connection.vendor}")
+
+
+@pytest.fixture
+def demo_users(db):
+    return {user.username: user for user in ensure_demo_users()}
+
+
+@pytest.fixture
+def demo_password():
+    return DEMO_PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.fail("this test needs PostgreSQL; run it with DATABASE_URL set (see bin/test)")
