@@ -1,6 +1,40 @@
+"""Who may do what with citizens and applications. Object checks use the same scoping as
+the selectors: case officers their team's, therapists and physios what they are assigned."""
+
 import rules
 
 from rehab.roles import is_case_officer, is_physio, is_therapist
 
+
+@rules.predicate
+def in_users_team(user, obj):
+    return obj is not None and user.team_id is not None and obj.team_id == user.team_id
+
+
+@rules.predicate
+def assigned_therapist(user, application):
+    return application is not None and application.therapist_id == user.pk
+
+
+@rules.predicate
+def assigned_to_citizen(user, citizen):
+    return citizen is not None and citizen.applications.filter(therapist=user).exists()
+
+
 rules.add_perm("assessments.view_work_queue", is_case_officer)
 rules.add_perm("assessments.view_my_visits", is_therapist | is_physio)
+rules.add_perm("assessments.search_citizens", is_case_officer)
+rules.add_perm("assessments.add_citizen", is_case_officer)
+rules.add_perm("assessments.import_applications", is_case_officer)
+rules.add_perm(
+    "assessments.view_citizen",
+    (is_case_officer & in_users_team) | ((is_therapist | is_physio) & assigned_to_citizen),
+)
+rules.add_perm("assessments.change_citizen", is_case_officer & in_users_team)
+rules.add_perm("assessments.add_application", is_case_officer & in_users_team)
+rules.add_perm(
+    "assessments.view_application",
+    (is_case_officer & in_users_team) | ((is_therapist | is_physio) & assigned_therapist),
+)
+rules.add_perm("assessments.change_application", is_case_officer & in_users_team)
+rules.add_perm("assessments.book_visit", is_case_officer & in_users_team)

@@ -48,3 +48,42 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"heartbeat {self.pk}"
+
+
+class AccessLogEntry(models.Model):
+    """Append-only record of a read or change of a citizen's data (logguppföljning).
+
+    The citizen is named by a pseudonymous id, not a foreign key, so the log outlives
+    the case records it describes.
+    """
+
+    class Action(models.TextChoices):
+        READ = "read", _("Read")
+        LIST = "list", _("Shown in a list")
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        EXPORT = "export", _("Exported")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    roles = models.CharField(max_length=100)
+    citizen_ref = models.UUIDField(db_index=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    view = models.CharField(max_length=100)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [models.Index(fields=["user", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.citizen_ref}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Access log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Access log entries cannot be deleted.")

@@ -178,3 +178,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+SAMREHAB_BOOKING_TARGET_DAYS = env_int("BOOKING_TARGET_DAYS", 7)

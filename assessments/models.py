@@ -1,0 +1,245 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from rehab.models import Team
+
+
+class Versioned(models.Model):
+    """Optimistic locking: a save states the version it started from (see services)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ServiceType(models.Model):
+    """The service catalogue (insatskatalog), edited by the system administrator."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    has_minutes = models.BooleanField(
+        _("measured in minutes per week"),
+        default=True,
+        help_text=_("Off for services such as the safety alarm that have no minutes."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("service type")
+        verbose_name_plural = _("service catalogue")
+
+    def __str__(self):
+        return self.name
+
+
+class Citizen(Versioned):
+    class Sex(models.TextChoices):
+        FEMALE = "K", _("Female")
+        MALE = "M", _("Male")
+        OTHER = "X", _("Other or not stated")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    personal_number = models.CharField(
+        _("personal identity number"),
+        max_length=12,
+        unique=True,
+        help_text=_("Personnummer or samordningsnummer, stored as 12 digits."),
+    )
+    is_coordination_number = models.BooleanField(_("coordination number"), default=False)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    lives_alone = models.BooleanField(_("lives alone"), default=False)
+    protected_identity = models.BooleanField(
+        _("protected identity"),
+        default=False,
+        help_text=_(
+            "Skyddad identitet: the address is hidden and the name is shown only to "
+            "users with an explicit grant."
+        ),
+    )
+    next_of_kin_name = models.CharField(_("next of kin"), max_length=200, blank=True)
+    next_of_kin_relation = models.CharField(_("relation"), max_length=100, blank=True)
+    next_of_kin_phone = models.CharField(_("next of kin's phone"), max_length=30, blank=True)
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="citizens"
+    )
+
+    class Meta:
+        verbose_name = _("citizen")
+        verbose_name_plural = _("citizens")
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+
+class ProtectedIdentityGrant(models.Model):
+    """An explicit, recorded right for one user to see a protected citizen's name."""
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["citizen", "user"], name="one_grant_per_user")
+        ]
+        verbose_name = _("protected identity grant")
+        verbose_name_plural = _("protected identity grants")
+
+    def __str__(self):
+        return f"{self.user} → {self.citizen_id}"
+
+
+class Application(Versioned):
+    class Kind(models.TextChoices):
+        APPLICATION = "ansokan", _("Application (ansökan)")
+        NOTIFICATION = "anmalan", _("Notification (anmälan)")
+        REVIEW = "aktualisering", _("Review (aktualisering)")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        LETTER = "letter", _("Letter")
+        E_SERVICE = "e_service", _("E-service")
+        IN_PERSON = "in_person", _("In person")
+        HOSPITAL = "hospital", _("Hospital discharge planning")
+        NEXT_OF_KIN = "next_of_kin", _("Next of kin")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        VISIT_BOOKED = "visit_booked", _("Visit booked")
+        ASSESSED = "assessed", _("Assessed")
+        IN_TRACK = "in_track", _("In track")
+        AWAITING_DECISION = "awaiting_decision", _("Awaiting decision")
+        FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
+        CLOSED = "closed", _("Closed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.CASCADE, related_name="applications", verbose_name=_("citizen")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.APPLICATION
+    )
+    received_on = models.DateField(_("date received"))
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    after_inpatient_stay = models.BooleanField(_("after an inpatient stay"), default=False)
+    existing_services = models.TextField(_("existing services"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="applications"
+    )
+    case_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("case officer"),
+        on_delete=models.PROTECT,
+        related_name="applications_as_case_officer",
+    )
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("occupational therapist"),
+        on_delete=models.PROTECT,
+        related_name="applications_as_therapist",
+        null=True,
+        blank=True,
+    )
+    import_key = models.CharField(max_length=100, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        indexes = [
+            models.Index(fields=["case_officer", "status"]),
+            models.Index(fields=["team", "status"]),
+            models.Index(fields=["status", "received_on"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_key"], condition=~Q(import_key=""), name="unique_import_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.received_on:%Y-%m-%d}"
+
+
+class AppliedService(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="applied_services"
+    )
+    service = models.ForeignKey(ServiceType, on_delete=models.PROTECT, verbose_name=_("service"))
+    minutes_per_week = models.PositiveIntegerField(
+        _("applied minutes per week"), null=True, blank=True
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "service"], name="one_row_per_applied_service"
+            )
+        ]
+        verbose_name = _("applied service")
+        verbose_name_plural = _("applied services")
+
+    def __str__(self):
+        return f"{self.service}: {self.minutes_per_week or 0} min"
+
+
+class JointVisit(Versioned):
+    """The joint home visit (gemensamt hembesök) of a case officer and a therapist."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="visits", verbose_name=_("application")
+    )
+    scheduled_at = models.DateTimeField(_("date and time"))
+    case_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("case officer"),
+        on_delete=models.PROTECT,
+        related_name="joint_visits_as_case_officer",
+    )
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("occupational therapist"),
+        on_delete=models.PROTECT,
+        related_name="joint_visits_as_therapist",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.BOOKED
+    )
+
+    class Meta:
+        ordering = ["scheduled_at"]
+        verbose_name = _("joint home visit")
+        verbose_name_plural = _("joint home visits")
+        indexes = [models.Index(fields=["therapist", "scheduled_at"])]
+
+    def __str__(self):
+        return f"{self.scheduled_at:%Y-%m-%d %H:%M}"
