@@ -150,3 +150,31 @@ def staff_with_role(role: Role, team_id: int | None = None) -> QuerySet[User]:
     if team_id:
         users = users.filter(team_id=team_id)
     return users.order_by("last_name", "first_name")
+
+
+def work_queue_counts(*, user: User, today: datetime.date | None = None) -> dict[str, int]:
+    """The figures above the queue, in one aggregate query."""
+    deadline = booking_deadline(today)
+    mine = applications_visible_to(user).filter(case_officer=user, status__in=OPEN_STATUSES)
+    return mine.aggregate(
+        open=Count("pk"),
+        to_book=Count("pk", filter=Q(status=Application.Status.RECEIVED)),
+        overdue=Count("pk", filter=Q(status=Application.Status.RECEIVED, received_on__lt=deadline)),
+    )
+
+
+def visits_for(*, user: User) -> QuerySet[JointVisit]:
+    """The joint visits a therapist or physio takes part in, the coming ones first."""
+    return (
+        JointVisit.objects.filter(application__therapist=user)
+        .exclude(status=JointVisit.Status.CANCELLED)
+        .select_related("application__citizen", "case_officer", "therapist")
+        .annotate(
+            name_granted=Exists(
+                ProtectedIdentityGrant.objects.filter(
+                    citizen=OuterRef("application__citizen"), user=user
+                )
+            )
+        )
+        .order_by("-scheduled_at")
+    )

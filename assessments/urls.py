@@ -1,9 +1,24 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "assessments"
 urlpatterns = [
     path("queue/", views.work_queue, name="work_queue"),
     path("visits/", views.my_visits, name="my_visits"),
+    path("citizens/search/", views.citizen_search, name="citizen_search"),
+    path("citizens/new/", views.citizen_create, name="citizen_create"),
+    path("citizens/<uuid:public_id>/", views.citizen_detail, name="citizen_detail"),
+    path("citizens/<uuid:public_id>/edit/", views.citizen_update, name="citizen_update"),
+    path(
+        "citizens/<uuid:public_id>/applications/new/",
+        views.application_create,
+        name="application_create",
+    ),
+    path("applications/<uuid:public_id>/", views.application_detail, name="application_detail"),
+    path(
+        "applications/<uuid:public_id>/edit/", views.application_update, name="application_update"
+    ),
+    path("applications/<uuid:public_id>/visit/", views.visit_book, name="visit_book"),
+    path("import/", import_views.import_applications, name="import_applications"),
 ]

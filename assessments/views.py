@@ -1,13 +1,303 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
 
+from rehab.accesslog import log_access
+from rehab.models import AccessLogEntry
 from rehab.permissions import permission_required
+
+from . import selectors, services
+from .display import citizen_display_name
+from .filters import WorkQueueFilter
+from .forms import ApplicationForm, CitizenForm, CitizenSearchForm, VisitBookingForm
+from .models import Application, Citizen, JointVisit
+from .tables import WorkQueueTable
+
+Action = AccessLogEntry.Action
+
+
+def _citizen_or_404(request, public_id) -> Citizen:
+    try:
+        return selectors.citizen_detail(user=request.user, public_id=public_id)
+    except Citizen.DoesNotExist:
+        raise Http404 from None
+
+
+def _application_or_404(request, public_id) -> Application:
+    try:
+        return selectors.application_detail(user=request.user, public_id=public_id)
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def _citizen_from_url(request, public_id):
+    return _citizen_or_404(request, public_id)
+
+
+def _application_from_url(request, public_id):
+    return _application_or_404(request, public_id)
+
+
+# The permission decorator has already loaded (and scoped) the object the URL names.
+def _loaded(request):
+    return request.permission_object
+
+
+def _name(citizen) -> str:
+    return citizen_display_name(citizen, getattr(citizen, "name_granted", False))
 
 
 @permission_required("assessments.view_work_queue")
 def work_queue(request):
-    return render(request, "assessments/work_queue.html")
+    queue = selectors.work_queue_for(user=request.user)
+    filterset = WorkQueueFilter(request.GET or None, queryset=queue, request=request)
+    table = WorkQueueTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    rows = list(table.page.object_list.data) if table.page else []
+    log_access(request, [row.citizen.public_id for row in rows], Action.LIST)
+    counts = selectors.work_queue_counts(user=request.user)
+    return render(
+        request,
+        "assessments/work_queue.html",
+        {"filter": filterset, "table": table, "counts": counts},
+    )
 
 
 @permission_required("assessments.view_my_visits")
 def my_visits(request):
-    return render(request, "assessments/my_visits.html")
+    visits = selectors.visits_for(user=request.user)
+    page = Paginator(visits, 25).get_page(request.GET.get("page"))
+    log_access(request, [visit.application.citizen.public_id for visit in page], Action.LIST)
+    return render(request, "assessments/my_visits.html", {"page": page, "now": timezone.now()})
+
+
+@permission_required("assessments.search_citizens")
+def citizen_search(request):
+    """Search by number or name before registering; a POST keeps the number out of URLs."""
+    form = CitizenSearchForm(request.POST or None)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        results = selectors.citizen_search(user=request.user, query=form.cleaned_data["query"])
+        log_access(request, [citizen.public_id for citizen in results], Action.LIST)
+        for citizen in results:
+            citizen.display_name = _name(citizen)
+    return render(request, "assessments/citizen_search.html", {"form": form, "results": results})
+
+
+@permission_required("assessments.add_citizen")
+def citizen_create(request):
+    form = CitizenForm(request.POST or None)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            citizen = services.citizen_create(
+                personal_number=data.pop("personal_number"),
+                team=request.user.team,
+                **{k: v for k, v in data.items() if k != "version" and v not in (None, "")},
+            )
+        except services.DuplicateCitizenError as error:
+            duplicate = error.existing
+            form.add_error("personal_number", error)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            log_access(request, [citizen.public_id], Action.CREATE)
+            messages.success(request, _("The citizen was registered."))
+            return redirect("assessments:citizen_detail", citizen.public_id)
+    can_open_duplicate = duplicate is not None and request.user.has_perm(
+        "assessments.view_citizen", duplicate
+    )
+    return render(
+        request,
+        "assessments/citizen_form.html",
+        {"form": form, "duplicate": duplicate, "can_open_duplicate": can_open_duplicate},
+    )
+
+
+@permission_required("assessments.view_citizen", fn=_citizen_from_url)
+def citizen_detail(request, public_id):
+    citizen = _loaded(request)
+    log_access(request, [citizen.public_id], Action.READ)
+    return render(
+        request,
+        "assessments/citizen_detail.html",
+        {
+            "citizen": citizen,
+            "display_name": _name(citizen),
+            "timeline": selectors.citizen_timeline(citizen=citizen),
+            "can_change": request.user.has_perm("assessments.change_citizen", citizen),
+        },
+    )
+
+
+@permission_required("assessments.change_citizen", fn=_citizen_from_url)
+def citizen_update(request, public_id):
+    citizen = _loaded(request)
+    form = CitizenForm(
+        request.POST or None,
+        instance=citizen,
+        editing=True,
+        initial={"version": citizen.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.citizen_update(
+                citizen=Citizen.objects.get(pk=citizen.pk),
+                expected_version=data.pop("version"),
+                **data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            log_access(request, [citizen.public_id], Action.UPDATE)
+            messages.success(request, _("The changes were saved."))
+            return redirect("assessments:citizen_detail", citizen.public_id)
+    log_access(request, [citizen.public_id], Action.READ)
+    return render(
+        request,
+        "assessments/citizen_form.html",
+        {"form": form, "citizen": citizen, "display_name": _name(citizen)},
+    )
+
+
+@permission_required("assessments.add_application", fn=_citizen_from_url)
+def application_create(request, public_id):
+    citizen = _loaded(request)
+    form = ApplicationForm(
+        request.POST or None,
+        team_id=request.user.team_id,
+        initial={"received_on": timezone.localdate(), "case_officer": request.user},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            application = services.application_create(
+                citizen=citizen,
+                received_on=data["received_on"],
+                channel=data["channel"],
+                kind=data["kind"],
+                after_inpatient_stay=data["after_inpatient_stay"],
+                existing_services=data["existing_services"],
+                case_officer=data["case_officer"],
+                therapist=data["therapist"],
+                services=data["services"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            log_access(request, [citizen.public_id], Action.CREATE)
+            messages.success(request, _("The application was logged."))
+            return redirect("assessments:application_detail", application.public_id)
+    log_access(request, [citizen.public_id], Action.READ)
+    return render(
+        request,
+        "assessments/application_form.html",
+        {"form": form, "citizen": citizen, "display_name": _name(citizen)},
+    )
+
+
+@permission_required("assessments.view_application", fn=_application_from_url)
+def application_detail(request, public_id):
+    application = _loaded(request)
+    log_access(request, [application.citizen.public_id], Action.READ)
+    return render(
+        request,
+        "assessments/application_detail.html",
+        {
+            "application": application,
+            "display_name": citizen_display_name(application.citizen, application.name_granted),
+            "can_change": request.user.has_perm("assessments.change_application", application),
+            "can_view_citizen": request.user.has_perm(
+                "assessments.view_citizen", application.citizen
+            ),
+        },
+    )
+
+
+@permission_required("assessments.change_application", fn=_application_from_url)
+def application_update(request, public_id):
+    application = _loaded(request)
+    form = ApplicationForm(
+        request.POST or None,
+        instance=application,
+        team_id=request.user.team_id,
+        editing=True,
+        initial={"version": application.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.application_update(
+                application=Application.objects.get(pk=application.pk),
+                expected_version=data["version"],
+                services=data["services"],
+                **{k: data[k] for k in services.APPLICATION_FIELDS},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            log_access(request, [application.citizen.public_id], Action.UPDATE)
+            messages.success(request, _("The changes were saved."))
+            return redirect("assessments:application_detail", application.public_id)
+    log_access(request, [application.citizen.public_id], Action.READ)
+    return render(
+        request,
+        "assessments/application_form.html",
+        {
+            "form": form,
+            "application": application,
+            "citizen": application.citizen,
+            "display_name": citizen_display_name(application.citizen, application.name_granted),
+        },
+    )
+
+
+@permission_required("assessments.book_visit", fn=_application_from_url)
+def visit_book(request, public_id):
+    application = _loaded(request)
+    form = VisitBookingForm(
+        request.POST or None,
+        team_id=request.user.team_id,
+        initial={
+            "version": application.version,
+            "case_officer": application.case_officer,
+            "therapist": application.therapist,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.joint_visit_book(
+                application=Application.objects.get(pk=application.pk),
+                scheduled_at=data["scheduled_at"],
+                case_officer=data["case_officer"],
+                therapist=data["therapist"],
+                expected_version=data["version"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            log_access(request, [application.citizen.public_id], Action.UPDATE)
+            messages.success(request, _("The joint home visit was booked."))
+            return redirect("assessments:application_detail", application.public_id)
+    log_access(request, [application.citizen.public_id], Action.READ)
+    return render(
+        request,
+        "assessments/visit_form.html",
+        {
+            "form": form,
+            "application": application,
+            "display_name": citizen_display_name(application.citizen, application.name_granted),
+            "booked": next(
+                (v for v in application.visits.all() if v.status == JointVisit.Status.BOOKED),
+                None,
+            ),
+        },
+    )

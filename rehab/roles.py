@@ -59,6 +59,12 @@ GROUP_MODEL_PERMISSIONS = {
         "rehab.change_team",
         "rehab.view_team",
         "auth.view_group",
+        "assessments.add_servicetype",
+        "assessments.change_servicetype",
+        "assessments.view_servicetype",
+        "assessments.add_protectedidentitygrant",
+        "assessments.view_protectedidentitygrant",
+        "assessments.delete_protectedidentitygrant",
     ],
 }
 

@@ -167,6 +167,13 @@ else:
         "control_folder": str(_queue_dir / "control"),
     }
 
+CELERY_BEAT_SCHEDULE = {
+    "delete-stale-import-uploads": {
+        "task": "assessments.tasks.delete_stale_import_uploads",
+        "schedule": 3600,
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,13 +1,23 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from rehab.demo import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
 
 
 class Command(BaseCommand):
-    help = "Load the demo: one user per role (idempotent)."
+    help = "Load the demo: one user per role and fictional citizens (idempotent)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--citizens", type=int, default=300, help="fictional citizens to generate"
+        )
+        parser.add_argument("--seed", type=int, default=1, help="seed of the generated data")
+
+    def handle(self, *args, citizens, seed, **options):
         ensure_demo_users()
+        call_command(
+            "generate_data", citizens=citizens, seed=seed, if_empty=True, stdout=self.stdout
+        )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<16} {demo.role.label}")

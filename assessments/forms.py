@@ -1,0 +1,179 @@
+import datetime
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rehab.roles import Role
+
+from .identity import parse_identity_number
+from .models import Application, Citizen, ServiceType
+from .selectors import staff_with_role
+from .services import ServiceRequest
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the user started editing from, for optimistic locking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CitizenSearchForm(forms.Form):
+    query = forms.CharField(
+        label=_("Personal identity number or name"),
+        max_length=100,
+        help_text=_("Search before you register, so that nobody is registered twice."),
+    )
+
+
+class CitizenForm(forms.ModelForm):
+    personal_number = forms.CharField(
+        label=_("Personal identity number or coordination number"),
+        max_length=20,
+        help_text=_("YYYYMMDD-NNNN"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Citizen
+        fields = [
+            "first_name",
+            "last_name",
+            "sex",
+            "street_address",
+            "postal_code",
+            "city",
+            "phone",
+            "lives_alone",
+            "protected_identity",
+            "next_of_kin_name",
+            "next_of_kin_relation",
+            "next_of_kin_phone",
+        ]
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sex"].required = False
+        self.fields["sex"].help_text = _("Taken from the number when left empty.")
+        if editing:
+            # The number identifies the citizen; it is not changed in this form.
+            del self.fields["personal_number"]
+            self.fields["version"].required = True
+            self.fields["sex"].required = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_personal_number(self):
+        return parse_identity_number(self.cleaned_data["personal_number"]).normalised
+
+    def clean_postal_code(self):
+        value = self.cleaned_data["postal_code"].replace(" ", "")
+        if value and (not value.isdigit() or len(value) != 5):
+            raise ValidationError(_("A postal code has five digits, e.g. 123 45."))
+        return value
+
+
+class ApplicationForm(forms.ModelForm):
+    """The application and, per catalogue service, whether it is applied for and how much."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Application
+        fields = [
+            "kind",
+            "received_on",
+            "channel",
+            "after_inpatient_stay",
+            "existing_services",
+            "case_officer",
+            "therapist",
+        ]
+        widgets = {
+            "received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "existing_services": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, team_id: int | None, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_officer"].queryset = staff_with_role(Role.CASE_OFFICER, team_id)
+        self.fields["therapist"].queryset = staff_with_role(Role.THERAPIST)
+        self.fields["version"].required = editing
+        self.services = list(ServiceType.objects.filter(active=True))
+        existing = {}
+        if self.instance.pk:
+            existing = {row.service_id: row for row in self.instance.applied_services.all()}
+        self.service_rows = []
+        for service in self.services:
+            applied_name, minutes_name = f"applied_{service.code}", f"minutes_{service.code}"
+            row = existing.get(service.pk)
+            self.fields[applied_name] = forms.BooleanField(
+                label=service.name, required=False, initial=row is not None
+            )
+            if service.has_minutes:
+                self.fields[minutes_name] = forms.IntegerField(
+                    label=_("%(service)s, minutes per week") % {"service": service.name},
+                    required=False,
+                    min_value=1,
+                    max_value=5000,
+                    initial=row.minutes_per_week if row else None,
+                )
+            self.service_rows.append(
+                (service, self[applied_name], self[minutes_name] if service.has_minutes else None)
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_received_on(self):
+        received = self.cleaned_data["received_on"]
+        if received > timezone.localdate():
+            raise ValidationError(_("The date received cannot be in the future."))
+        return received
+
+    def clean(self):
+        cleaned = super().clean()
+        requests = []
+        for service in self.services:
+            if not cleaned.get(f"applied_{service.code}"):
+                continue
+            minutes = cleaned.get(f"minutes_{service.code}") if service.has_minutes else None
+            if service.has_minutes and not minutes and f"minutes_{service.code}" not in self.errors:
+                self.add_error(
+                    f"minutes_{service.code}",
+                    _("Give the applied minutes per week for %(service)s.")
+                    % {"service": service.name},
+                )
+            requests.append(ServiceRequest(service=service, minutes_per_week=minutes))
+        if not requests:
+            raise ValidationError(_("Choose at least one applied service."))
+        cleaned["services"] = requests
+        return cleaned
+
+
+class VisitBookingForm(VersionedForm):
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    case_officer = forms.ModelChoiceField(label=_("Case officer"), queryset=None)
+    therapist = forms.ModelChoiceField(label=_("Occupational therapist"), queryset=None)
+
+    def __init__(self, *args, team_id: int | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_officer"].queryset = staff_with_role(Role.CASE_OFFICER, team_id)
+        self.fields["therapist"].queryset = staff_with_role(Role.THERAPIST)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date") and cleaned.get("time"):
+            scheduled = timezone.make_aware(
+                datetime.datetime.combine(cleaned["date"], cleaned["time"])
+            )
+            if scheduled < timezone.now() - datetime.timedelta(hours=1):
+                self.add_error("date", _("The visit cannot be booked in the past."))
+            cleaned["scheduled_at"] = scheduled
+        return cleaned

@@ -1,0 +1,185 @@
+"""Importing existing cases from a spreadsheet: upload, check (dry run), then save."""
+
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError
+from django.shortcuts import redirect, render
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from rehab.accesslog import log_access
+from rehab.permissions import permission_required
+
+from . import imports
+
+SESSION_KEY = "assessments_import_upload"
+MAX_ERRORS_SHOWN = 500
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet file"),
+        help_text=_(
+            "CSV (separated by semicolons or commas) or Excel (.xlsx), at most 10 MB and "
+            "20 000 rows. Row 1 holds the column names described below."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > imports.MAX_FILE_BYTES:
+            raise ValidationError(
+                _("The file is larger than %(max)s MB. Split it into smaller files."),
+                params={"max": imports.MAX_FILE_BYTES // (1024 * 1024)},
+            )
+        try:
+            imports.file_kind(upload.name)
+        except imports.ImportFileError as error:
+            raise ValidationError(error.message) from None
+        return upload
+
+
+def _pending_upload(request) -> dict | None:
+    pending = request.session.get(SESSION_KEY)
+    if not isinstance(pending, dict) or not imports.is_stored_upload_name(pending.get("path")):
+        return None
+    if not isinstance(pending.get("token"), str) or not pending["token"]:
+        return None
+    return pending
+
+
+def _discard_upload(request) -> None:
+    pending = _pending_upload(request)
+    request.session.pop(SESSION_KEY, None)
+    if pending:
+        default_storage.delete(pending["path"])
+
+
+def _render(request, *, form=None, report=None, pending=None, status=200):
+    context = {
+        "form": form or ImportUploadForm(),
+        "columns": imports.documented_columns(),
+        "report": report,
+        "pending": pending,
+        "max_errors_shown": MAX_ERRORS_SHOWN,
+    }
+    if report is not None:
+        errors = report.errors
+        context["errors"] = errors[:MAX_ERRORS_SHOWN]
+        context["errors_truncated"] = len(errors) > MAX_ERRORS_SHOWN
+    return render(request, "assessments/import.html", context, status=status)
+
+
+def _check(request):
+    form = ImportUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render(request, form=form)
+    upload = form.cleaned_data["file"]
+    content = upload.read()
+    report = imports.parse_file(name=upload.name, content=content)
+    _discard_upload(request)
+    pending = None
+    if not report.file_errors and report.importable_rows:
+        path = imports.store_upload(default_storage, name=upload.name, content=content)
+        pending = {"path": path, "name": upload.name[:200], "token": uuid.uuid4().hex}
+        request.session[SESSION_KEY] = pending
+    return _render(request, form=ImportUploadForm(), report=report, pending=pending)
+
+
+def _save(request, *, only_valid: bool):
+    pending = _pending_upload(request)
+    if pending is None or not default_storage.exists(pending["path"]):
+        request.session.pop(SESSION_KEY, None)
+        messages.error(
+            request, gettext("The checked file is no longer available. Upload it again.")
+        )
+        return redirect("assessments:import_applications")
+    if not constant_time_compare(request.POST.get("upload", ""), pending.get("token", "")):
+        # The confirmation belongs to another check, e.g. one made in another browser tab.
+        messages.error(
+            request, gettext("This is not the file that was checked last. Check the file again.")
+        )
+        return redirect("assessments:import_applications")
+    with default_storage.open(pending["path"], "rb") as stored:
+        content = stored.read()
+    report = imports.parse_file(name=pending["path"], content=content)
+    try:
+        result = imports.import_rows(report=report, actor=request.user, only_valid=only_valid)
+    except imports.ImportRowError as error:
+        _discard_upload(request)
+        messages.error(
+            request,
+            gettext("Row %(row)s could not be saved (%(reason)s). Nothing was imported.")
+            % {"row": error.row_number, "reason": " ".join(error.messages)},
+        )
+        return redirect("assessments:import_applications")
+    except ValidationError as error:
+        _discard_upload(request)
+        messages.error(request, " ".join(error.messages))
+        return redirect("assessments:import_applications")
+    except IntegrityError:
+        _discard_upload(request)
+        messages.error(
+            request,
+            gettext(
+                "Somebody imported or registered the same cases at the same time. Nothing was "
+                "imported: upload the file again to see what is left."
+            ),
+        )
+        return redirect("assessments:import_applications")
+
+    if not result.saved:
+        messages.error(
+            request,
+            gettext(
+                "Nothing was saved: %(count)s rows have errors. Correct them and upload the "
+                "file again, or import only the valid rows."
+            )
+            % {"count": result.invalid_rows},
+        )
+        return _render(request, report=report, pending=pending)
+
+    _discard_upload(request)
+    log_access(request, result.created_citizen_ids, "create")
+    log_access(request, result.updated_citizen_ids, "update")
+    messages.success(
+        request,
+        gettext(
+            "Import done: %(applications)s applications and %(citizens)s new citizens were saved."
+        )
+        % {"applications": result.created_applications, "citizens": result.created_citizens},
+    )
+    if result.skipped_duplicates:
+        messages.info(
+            request,
+            gettext("%(count)s rows had already been imported and were skipped.")
+            % {"count": result.skipped_duplicates},
+        )
+    if result.invalid_rows:
+        messages.warning(
+            request,
+            gettext("%(count)s rows with errors were not imported.")
+            % {"count": result.invalid_rows},
+        )
+    return redirect("assessments:import_applications")
+
+
+@permission_required("assessments.import_applications")
+def import_applications(request):
+    if request.method != "POST":
+        return _render(request)
+    action = request.POST.get("action", "check")
+    if action == "save_all":
+        return _save(request, only_valid=False)
+    if action == "save_valid":
+        return _save(request, only_valid=True)
+    if action == "cancel":
+        _discard_upload(request)
+        messages.info(request, gettext("The import was cancelled; nothing was saved."))
+        return redirect("assessments:import_applications")
+    return _check(request)

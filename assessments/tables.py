@@ -1,0 +1,54 @@
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .display import citizen_display_name
+from .models import Application
+
+
+class WorkQueueTable(tables.Table):
+    citizen = tables.Column(
+        verbose_name=_("Citizen"), order_by=("citizen__last_name", "citizen__first_name")
+    )
+    kind = tables.Column(verbose_name=_("Kind"))
+    received_on = tables.DateColumn(verbose_name=_("Received"), format="Y-m-d")
+    status = tables.Column(verbose_name=_("Status"))
+    applied_minutes = tables.Column(verbose_name=_("Applied min/week"), default="–")
+    next_visit_at = tables.Column(verbose_name=_("Joint visit"), default="–")
+    therapist = tables.Column(
+        verbose_name=_("Therapist"), default="–", order_by=("therapist__last_name",)
+    )
+    case_officer = tables.Column(
+        verbose_name=_("Case officer"), order_by=("case_officer__last_name",)
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "citizen",
+            "kind",
+            "received_on",
+            "status",
+            "applied_minutes",
+            "next_visit_at",
+            "therapist",
+            "case_officer",
+        ]
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        row_attrs = {"class": lambda record: "table-warning" if record.overdue else ""}
+        order_by = ("received_on",)
+        empty_text = _("No applications match.")
+
+    def render_citizen(self, record):
+        url = reverse("assessments:application_detail", args=[record.public_id])
+        name = citizen_display_name(record.citizen, record.name_granted)
+        badge = ""
+        if record.overdue:
+            badge = format_html(' <span class="badge text-bg-warning">{}</span>', _("Overdue"))
+        return format_html('<a href="{}">{}</a>{}', url, name, badge)
+
+    def render_next_visit_at(self, value):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
