@@ -11,7 +11,7 @@ from rehab.roles import Role
 from .identity import parse_identity_number
 from .models import Application, Citizen, ServiceType
 from .selectors import staff_with_role
-from .services import ServiceRequest
+from .services import APPLICATION_FIELDS, CITIZEN_FIELDS, ServiceRequest
 
 
 class VersionedForm(forms.Form):
@@ -38,20 +38,7 @@ class CitizenForm(forms.ModelForm):
 
     class Meta:
         model = Citizen
-        fields = [
-            "first_name",
-            "last_name",
-            "sex",
-            "street_address",
-            "postal_code",
-            "city",
-            "phone",
-            "lives_alone",
-            "protected_identity",
-            "next_of_kin_name",
-            "next_of_kin_relation",
-            "next_of_kin_phone",
-        ]
+        fields = CITIZEN_FIELDS
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,15 +69,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = [
-            "kind",
-            "received_on",
-            "channel",
-            "after_inpatient_stay",
-            "existing_services",
-            "case_officer",
-            "therapist",
-        ]
+        fields = APPLICATION_FIELDS
         widgets = {
             "received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "existing_services": forms.Textarea(attrs={"rows": 2}),

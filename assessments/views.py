@@ -52,6 +52,19 @@ def _name(citizen) -> str:
     return citizen_display_name(citizen, getattr(citizen, "name_granted", False))
 
 
+def _save_and_redirect(request, form, save, *, citizen_ref, action, success, url_name):
+    """Call the service with the form's data. Its refusal (a version conflict included)
+    goes back to the form, with everything the user typed kept; success logs and redirects."""
+    try:
+        saved = save(form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    log_access(request, [citizen_ref], action)
+    messages.success(request, success)
+    return redirect(url_name, saved.public_id)
+
+
 @permission_required("assessments.view_work_queue")
 def work_queue(request):
     queue = selectors.work_queue_for(user=request.user)
@@ -146,19 +159,19 @@ def citizen_update(request, public_id):
         initial={"version": citizen.version},
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.citizen_update(
-                citizen=Citizen.objects.get(pk=citizen.pk),
-                expected_version=data.pop("version"),
-                **data,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            log_access(request, [citizen.public_id], Action.UPDATE)
-            messages.success(request, _("The changes were saved."))
-            return redirect("assessments:citizen_detail", citizen.public_id)
+        done = _save_and_redirect(
+            request,
+            form,
+            lambda data: services.citizen_update(
+                citizen=citizen, expected_version=data.pop("version"), **data
+            ),
+            citizen_ref=citizen.public_id,
+            action=Action.UPDATE,
+            success=_("The changes were saved."),
+            url_name="assessments:citizen_detail",
+        )
+        if done:
+            return done
     log_access(request, [citizen.public_id], Action.READ)
     return render(
         request,
@@ -176,25 +189,21 @@ def application_create(request, public_id):
         initial={"received_on": timezone.localdate(), "case_officer": request.user},
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            application = services.application_create(
+        done = _save_and_redirect(
+            request,
+            form,
+            lambda data: services.application_create(
                 citizen=citizen,
-                received_on=data["received_on"],
-                channel=data["channel"],
-                kind=data["kind"],
-                after_inpatient_stay=data["after_inpatient_stay"],
-                existing_services=data["existing_services"],
-                case_officer=data["case_officer"],
-                therapist=data["therapist"],
                 services=data["services"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            log_access(request, [citizen.public_id], Action.CREATE)
-            messages.success(request, _("The application was logged."))
-            return redirect("assessments:application_detail", application.public_id)
+                **{key: data[key] for key in services.APPLICATION_FIELDS},
+            ),
+            citizen_ref=citizen.public_id,
+            action=Action.CREATE,
+            success=_("The application was logged."),
+            url_name="assessments:application_detail",
+        )
+        if done:
+            return done
     log_access(request, [citizen.public_id], Action.READ)
     return render(
         request,
@@ -232,20 +241,22 @@ def application_update(request, public_id):
         initial={"version": application.version},
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.application_update(
-                application=Application.objects.get(pk=application.pk),
+        done = _save_and_redirect(
+            request,
+            form,
+            lambda data: services.application_update(
+                application=application,
                 expected_version=data["version"],
                 services=data["services"],
-                **{k: data[k] for k in services.APPLICATION_FIELDS},
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            log_access(request, [application.citizen.public_id], Action.UPDATE)
-            messages.success(request, _("The changes were saved."))
-            return redirect("assessments:application_detail", application.public_id)
+                **{key: data[key] for key in services.APPLICATION_FIELDS},
+            ),
+            citizen_ref=application.citizen.public_id,
+            action=Action.UPDATE,
+            success=_("The changes were saved."),
+            url_name="assessments:application_detail",
+        )
+        if done:
+            return done
     log_access(request, [application.citizen.public_id], Action.READ)
     return render(
         request,
@@ -272,21 +283,25 @@ def visit_book(request, public_id):
         },
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.joint_visit_book(
-                application=Application.objects.get(pk=application.pk),
-                scheduled_at=data["scheduled_at"],
-                case_officer=data["case_officer"],
-                therapist=data["therapist"],
-                expected_version=data["version"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            log_access(request, [application.citizen.public_id], Action.UPDATE)
-            messages.success(request, _("The joint home visit was booked."))
-            return redirect("assessments:application_detail", application.public_id)
+        done = _save_and_redirect(
+            request,
+            form,
+            lambda data: (
+                services.joint_visit_book(
+                    application=application,
+                    scheduled_at=data["scheduled_at"],
+                    case_officer=data["case_officer"],
+                    therapist=data["therapist"],
+                    expected_version=data["version"],
+                ).application
+            ),
+            citizen_ref=application.citizen.public_id,
+            action=Action.UPDATE,
+            success=_("The joint home visit was booked."),
+            url_name="assessments:application_detail",
+        )
+        if done:
+            return done
     log_access(request, [application.citizen.public_id], Action.READ)
     return render(
         request,
