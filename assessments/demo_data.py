@@ -118,6 +118,7 @@ STATUS_WEIGHTS = {
     Status.ASSESSED: 8,
     Status.IN_TRACK: 20,
     Status.AWAITING_DECISION: 10,
+    Status.DECIDED: 8,
     Status.FOLLOW_UP_DUE: 10,
     Status.CLOSED: 12,
 }
@@ -127,6 +128,7 @@ AGE_BY_STATUS = {
     Status.ASSESSED: (7, 60),
     Status.IN_TRACK: (14, 120),
     Status.AWAITING_DECISION: (30, 150),
+    Status.DECIDED: (40, 170),
     Status.FOLLOW_UP_DUE: (90, 183),
     Status.CLOSED: (20, 183),
 }

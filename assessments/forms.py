@@ -9,9 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from rehab.roles import Role
 
 from .identity import parse_identity_number
-from .models import Application, Citizen, ServiceType
+from .models import Application, Citizen, JointVisit, LifeArea, ServiceType
 from .selectors import staff_with_role
-from .services import APPLICATION_FIELDS, CITIZEN_FIELDS, ServiceRequest
+from .services import (
+    APPLICATION_FIELDS,
+    CITIZEN_FIELDS,
+    VISIT_FINDING_FIELDS,
+    GoalInput,
+    ServiceRequest,
+)
 
 
 class VersionedForm(forms.Form):
@@ -40,7 +46,20 @@ class CitizenForm(forms.ModelForm):
         model = Citizen
         fields = CITIZEN_FIELDS
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    # Hidden from users who may not see a protected citizen's identity.
+    IDENTITY_FIELDS = [
+        "first_name",
+        "last_name",
+        "street_address",
+        "postal_code",
+        "city",
+        "phone",
+        "next_of_kin_name",
+        "next_of_kin_relation",
+        "next_of_kin_phone",
+    ]
+
+    def __init__(self, *args, editing: bool = False, hide_identity: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sex"].required = False
         self.fields["sex"].help_text = _("Taken from the number when left empty.")
@@ -49,6 +68,9 @@ class CitizenForm(forms.ModelForm):
             del self.fields["personal_number"]
             self.fields["version"].required = True
             self.fields["sex"].required = True
+        if hide_identity:
+            for name in self.IDENTITY_FIELDS:
+                del self.fields[name]
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -116,6 +138,12 @@ class ApplicationForm(forms.ModelForm):
         requests = []
         for service in self.services:
             if not cleaned.get(f"applied_{service.code}"):
+                if service.has_minutes and cleaned.get(f"minutes_{service.code}"):
+                    self.add_error(
+                        f"minutes_{service.code}",
+                        _("Tick %(service)s as applied, or clear the minutes.")
+                        % {"service": service.name},
+                    )
                 continue
             minutes = cleaned.get(f"minutes_{service.code}") if service.has_minutes else None
             if service.has_minutes and not minutes and f"minutes_{service.code}" not in self.errors:
@@ -156,3 +184,155 @@ class VisitBookingForm(VersionedForm):
                 self.add_error("date", _("The visit cannot be booked in the past."))
             cleaned["scheduled_at"] = scheduled
         return cleaned
+
+
+YES_NO_OPEN = [(None, _("Not decided")), (True, _("Yes")), (False, _("No"))]
+GOAL_SLOTS = 5
+
+
+class JointVisitForm(forms.ModelForm):
+    """What the joint visit found. Needs per life area and up to five goals are extra fields."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = JointVisit
+        fields = VISIT_FINDING_FIELDS
+        widgets = {
+            "housing": forms.Textarea(attrs={"rows": 2}),
+            "stairs": forms.Textarea(attrs={"rows": 2}),
+            "bathroom": forms.Textarea(attrs={"rows": 2}),
+            "assistive_devices": forms.Textarea(attrs={"rows": 2}),
+            "network": forms.Textarea(attrs={"rows": 2}),
+            "measures_agreed": forms.Textarea(attrs={"rows": 3}),
+            "potential_reasoning": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, life_areas, goals=(), needs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("potential_for_independence", "motivated_to_train"):
+            self.fields[name] = forms.TypedChoiceField(
+                label=self.fields[name].label,
+                choices=YES_NO_OPEN,
+                required=False,
+                widget=forms.RadioSelect,
+                coerce=lambda value: {"True": True, "False": False}.get(value),
+                empty_value=None,
+            )
+        self.life_areas = list(life_areas)
+        needs = needs or {}
+        self.need_fields = []
+        for area in self.life_areas:
+            name = f"need_{area.code}"
+            self.fields[name] = forms.CharField(
+                label=area.name,
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=needs.get(area.pk, ""),
+            )
+            self.need_fields.append(self[name])
+        goals = list(goals)
+        self.goal_fields = []
+        for slot in range(GOAL_SLOTS):
+            goal = goals[slot] if slot < len(goals) else None
+            text_name, area_name = f"goal_{slot}", f"goal_{slot}_area"
+            self.fields[text_name] = forms.CharField(
+                label=_("Goal %(number)s in the citizen's words") % {"number": slot + 1},
+                required=False,
+                max_length=500,
+                initial=goal.text if goal else "",
+            )
+            self.fields[area_name] = forms.ModelChoiceField(
+                label=_("Life area of goal %(number)s") % {"number": slot + 1},
+                queryset=LifeArea.objects.filter(active=True),
+                required=False,
+                initial=goal.life_area_id if goal else None,
+            )
+            self.goal_fields.append((self[text_name], self[area_name]))
+
+    def goals(self) -> list[GoalInput]:
+        data = self.cleaned_data
+        return [
+            GoalInput(text=data[f"goal_{slot}"], life_area=data[f"goal_{slot}_area"])
+            for slot in range(GOAL_SLOTS)
+            if data.get(f"goal_{slot}", "").strip()
+        ]
+
+    def needs(self) -> dict:
+        return {area: self.cleaned_data.get(f"need_{area.code}", "") for area in self.life_areas}
+
+    def findings(self) -> dict:
+        return {name: self.cleaned_data[name] for name in VISIT_FINDING_FIELDS}
+
+
+class AssessmentBasisForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    summary = forms.CharField(
+        label=_("Summary of the assessment"),
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    recommended_measures = forms.CharField(
+        label=_("Recommended measures"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class DecisionForm(forms.Form):
+    """Granted minutes per applied service, beside what was applied for."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    decided_on = forms.DateField(
+        label=_("Decision date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    level_before = forms.IntegerField(
+        label=_("Needs level before"), required=False, min_value=0, max_value=20
+    )
+    level_after = forms.IntegerField(
+        label=_("Needs level after"), required=False, min_value=0, max_value=20
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, applied, granted=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        granted = granted or {}
+        self.rows = []
+        for row in applied:
+            service = row.service
+            name = f"granted_{service.code}"
+            if service.has_minutes:
+                field = forms.IntegerField(
+                    label=_("%(service)s, granted minutes per week") % {"service": service.name},
+                    min_value=0,
+                    max_value=5000,
+                    required=True,
+                    initial=granted.get(service.pk, row.minutes_per_week),
+                )
+            else:
+                field = forms.BooleanField(
+                    label=_("%(service)s granted") % {"service": service.name},
+                    required=False,
+                    initial=granted.get(service.pk, True) is not False,
+                )
+            self.fields[name] = field
+            self.rows.append((row, self[name]))
+
+    def clean_decided_on(self):
+        decided = self.cleaned_data["decided_on"]
+        if decided > timezone.localdate():
+            raise ValidationError(_("The decision date cannot be in the future."))
+        return decided
+
+    def granted(self) -> list[ServiceRequest]:
+        requests = []
+        for row, bound in self.rows:
+            value = self.cleaned_data.get(bound.name)
+            if row.service.has_minutes and value:
+                requests.append(ServiceRequest(row.service, value))
+            elif not row.service.has_minutes and value:
+                requests.append(ServiceRequest(row.service, None))
+        return requests

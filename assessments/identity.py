@@ -57,15 +57,11 @@ def parse_identity_number(raw: str) -> IdentityNumber:
     date_part = match["date"]
     if parsed is None:
         # Sort the refusal: an impossible date, or a wrong check digit.
-        full_year = century + date_part[:2] if century else None
+        year = int(century + date_part[:2]) if century else _full_year(date_part[:2], match["sep"])
         day = int(date_part[4:6])
         coordination = day > 60
         try:
-            if full_year:
-                datetime.date(int(full_year), int(date_part[2:4]), day - 60 * coordination)
-            else:
-                # Any leap year in the right century works to test the month and day.
-                datetime.date(2000, int(date_part[2:4]), day - 60 * coordination)
+            datetime.date(year, int(date_part[2:4]), day - 60 * coordination)
         except ValueError:
             raise ValidationError(
                 _("The date in the number does not exist (month %(month)s, day %(day)s)."),
@@ -86,6 +82,13 @@ def parse_identity_number(raw: str) -> IdentityNumber:
         is_coordination_number=parsed.is_coordination_number(),
         is_female=parsed.is_female(),
     )
+
+
+def _full_year(two_digits: str, separator: str) -> int:
+    """The century of a 10-digit number: the latest year not in the future, one century
+    further back after a "+" (100 years or older), as the personnummer package reckons."""
+    base = timezone.localdate().year - (100 if separator == "+" else 0)
+    return base - ((base - int(two_digits)) % 100)
 
 
 def looks_like_identity_number(text: str) -> bool:

@@ -81,7 +81,7 @@ def _check(request):
         return _render(request, form=form)
     upload = form.cleaned_data["file"]
     content = upload.read()
-    report = imports.parse_file(name=upload.name, content=content)
+    report = imports.parse_file(name=upload.name, content=content, team_id=request.user.team_id)
     _discard_upload(request)
     pending = None
     if not report.file_errors and report.importable_rows:
@@ -107,7 +107,7 @@ def _save(request, *, only_valid: bool):
         return redirect("assessments:import_applications")
     with default_storage.open(pending["path"], "rb") as stored:
         content = stored.read()
-    report = imports.parse_file(name=pending["path"], content=content)
+    report = imports.parse_file(name=pending["path"], content=content, team_id=request.user.team_id)
     try:
         result = imports.import_rows(report=report, actor=request.user, only_valid=only_valid)
     except imports.ImportRowError as error:

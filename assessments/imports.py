@@ -682,7 +682,49 @@ def existing_import_keys(keys: Iterable[str]) -> set[str]:
     return found
 
 
-def build_report(table: Table) -> ImportReport:
+def _check_existing_citizens(rows: list[RowResult], team_id: int | None) -> None:
+    """A number that is already registered must belong to the importer's team and to the
+    person the row names; otherwise a mistyped number would attach a case to someone else."""
+    numbers = sorted({row.data.personal_number for row in rows if row.is_valid})
+    existing: dict[str, Citizen] = {}
+    for chunk in _chunks(numbers):
+        existing.update(
+            (citizen.personal_number, citizen)
+            for citizen in Citizen.objects.filter(personal_number__in=chunk)
+        )
+    for row in rows:
+        citizen = existing.get(row.data.personal_number) if row.is_valid else None
+        if citizen is None:
+            continue
+        if team_id is not None and citizen.team_id != team_id:
+            row.errors.append(
+                (
+                    "personnummer",
+                    _(
+                        "The citizen is registered in another team; "
+                        "that team imports or logs the case."
+                    ),
+                )
+            )
+            continue
+        fields = row.data.citizen_fields
+        typed = (fields.get("first_name", ""), fields.get("last_name", ""))
+        if tuple(fold(part) for part in typed) != (
+            fold(citizen.first_name),
+            fold(citizen.last_name),
+        ):
+            row.errors.append(
+                (
+                    "personnummer",
+                    _(
+                        "The number belongs to a registered citizen with another name; "
+                        "check the number."
+                    ),
+                )
+            )
+
+
+def build_report(table: Table, *, team_id: int | None = None) -> ImportReport:
     catalogue = list(ServiceType.objects.filter(active=True).order_by("sort_order", "name"))
     positions, unknown, problems = _map_header(table.header, catalogue)
     report = ImportReport(unknown_columns=unknown)
@@ -702,20 +744,22 @@ def build_report(table: Table) -> ImportReport:
             else:
                 first_row_of_key[row.import_key] = number
         report.rows.append(row)
-    already = existing_import_keys(first_row_of_key)
+    _check_existing_citizens(report.rows, team_id)
+    valid_keys = {row.import_key for row in report.rows if row.is_valid}
+    already = existing_import_keys(valid_keys)
     for row in report.rows:
         if row.is_valid and row.duplicate_of_row is None and row.import_key in already:
             row.already_imported = True
     return report
 
 
-def parse_file(*, name: str, content: bytes) -> ImportReport:
+def parse_file(*, name: str, content: bytes, team_id: int | None = None) -> ImportReport:
     """Read and check the whole file; nothing is saved."""
     try:
         table = read_table(name=name, content=content)
     except ImportFileError as error:
         return ImportReport(file_errors=[error.message])
-    return build_report(table)
+    return build_report(table, team_id=team_id)
 
 
 # --- Saving -----------------------------------------------------------------------------
@@ -756,6 +800,8 @@ def import_rows(*, report: ImportReport, actor: User, only_valid: bool) -> Impor
             data = row.data
             try:
                 citizen = citizens.get(data.personal_number)
+                if citizen is not None and citizen.team_id != actor.team_id:
+                    raise ValidationError(_("The citizen is registered in another team."))
                 if citizen is None:
                     try:
                         citizen = services.citizen_create(

@@ -131,6 +131,7 @@ class Application(Versioned):
         ASSESSED = "assessed", _("Assessed")
         IN_TRACK = "in_track", _("In track")
         AWAITING_DECISION = "awaiting_decision", _("Awaiting decision")
+        DECIDED = "decided", _("Decided")
         FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
         CLOSED = "closed", _("Closed")
 
@@ -234,6 +235,36 @@ class JointVisit(Versioned):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.BOOKED
     )
+    # What the joint visit found (kartläggning); filled in by the therapist.
+    other_participants = models.CharField(
+        _("other participants"),
+        max_length=300,
+        blank=True,
+        help_text=_("Besides the case officer and the therapist, e.g. the citizen's daughter."),
+    )
+    housing = models.TextField(_("housing"), blank=True, max_length=2000)
+    stairs = models.TextField(_("stairs and entrance"), blank=True, max_length=2000)
+    bathroom = models.TextField(_("bathroom"), blank=True, max_length=2000)
+    assistive_devices = models.TextField(
+        _("assistive devices already in the home"), blank=True, max_length=2000
+    )
+    network = models.TextField(_("network"), blank=True, max_length=2000)
+    measures_agreed = models.TextField(_("measures agreed"), blank=True, max_length=4000)
+    potential_for_independence = models.BooleanField(
+        _("potential for independence"), null=True, blank=True
+    )
+    potential_reasoning = models.TextField(
+        _("reasoning about the potential"), blank=True, max_length=4000
+    )
+    motivated_to_train = models.BooleanField(_("motivated to train"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["scheduled_at"]
@@ -243,3 +274,162 @@ class JointVisit(Versioned):
 
     def __str__(self):
         return f"{self.scheduled_at:%Y-%m-%d %H:%M}"
+
+
+class LifeArea(models.Model):
+    """IBIC life areas (livsområden), edited by the system administrator."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("life area")
+        verbose_name_plural = _("life areas")
+
+    def __str__(self):
+        return self.name
+
+
+class NeedAssessment(models.Model):
+    """The needs analysis of one life area at a joint visit."""
+
+    visit = models.ForeignKey(JointVisit, on_delete=models.CASCADE, related_name="needs")
+    life_area = models.ForeignKey(LifeArea, on_delete=models.PROTECT, verbose_name=_("life area"))
+    need = models.TextField(_("need"), max_length=2000)
+
+    class Meta:
+        ordering = ["life_area__sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "life_area"], name="one_need_per_life_area")
+        ]
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+
+    def __str__(self):
+        return str(self.life_area)
+
+
+class Goal(models.Model):
+    """A goal in the citizen's own words; followed up later."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="goals")
+    text = models.CharField(_("goal in the citizen's words"), max_length=500)
+    life_area = models.ForeignKey(
+        LifeArea, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("life area")
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+
+    def __str__(self):
+        return self.text
+
+
+class InstrumentResult(models.Model):
+    """One scored instrument, stored with the instrument's version and protocol variant.
+
+    ``answers`` holds item codes and levels only (never licensed item wording).
+    """
+
+    class Occasion(models.TextChoices):
+        ASSESSMENT = "assessment", _("Assessment")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="instrument_results"
+    )
+    instrument = models.CharField(_("instrument"), max_length=20)
+    version = models.CharField(_("instrument version"), max_length=60)
+    variant = models.CharField(_("protocol variant"), max_length=60, blank=True)
+    occasion = models.CharField(
+        max_length=20, choices=Occasion.choices, default=Occasion.ASSESSMENT
+    )
+    answers = models.JSONField(default=dict)
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=1, null=True)
+    score_text = models.CharField(_("score"), max_length=40, blank=True)
+    flag = models.BooleanField(default=False)
+    interpretation = models.CharField(_("interpretation"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at"]
+        indexes = [models.Index(fields=["application", "instrument"])]
+        verbose_name = _("instrument result")
+        verbose_name_plural = _("instrument results")
+
+    def __str__(self):
+        return f"{self.instrument} {self.score_text}"
+
+
+class AssessmentBasis(Versioned):
+    """Bedömningsunderlag: the therapist's report back to the case officer."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="assessment_basis"
+    )
+    summary = models.TextField(_("summary of the assessment"), max_length=6000)
+    recommended_measures = models.TextField(_("recommended measures"), max_length=4000)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    handed_over_at = models.DateTimeField(_("handed over"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assessment basis")
+        verbose_name_plural = _("assessment bases")
+
+    def __str__(self):
+        return f"basis {self.application_id}"
+
+
+class Decision(Versioned):
+    """The case officer's decision: granted services and, where used, needs levels."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="decision"
+    )
+    decided_on = models.DateField(_("decision date"))
+    level_before = models.PositiveSmallIntegerField(_("needs level before"), null=True, blank=True)
+    level_after = models.PositiveSmallIntegerField(_("needs level after"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=4000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self):
+        return f"decision {self.decided_on:%Y-%m-%d}"
+
+
+class GrantedService(models.Model):
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="granted_services"
+    )
+    service = models.ForeignKey(ServiceType, on_delete=models.PROTECT, verbose_name=_("service"))
+    minutes_per_week = models.PositiveIntegerField(
+        _("granted minutes per week"), null=True, blank=True
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "service"], name="one_row_per_granted_service"
+            )
+        ]
+        verbose_name = _("granted service")
+        verbose_name_plural = _("granted services")
+
+    def __str__(self):
+        return f"{self.service}: {self.minutes_per_week or 0} min"

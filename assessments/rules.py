@@ -38,3 +38,14 @@ rules.add_perm(
 )
 rules.add_perm("assessments.change_application", is_case_officer & in_users_team)
 rules.add_perm("assessments.book_visit", is_case_officer & in_users_team)
+rules.add_perm(
+    "assessments.record_visit",
+    (is_therapist & assigned_therapist) | (is_case_officer & in_users_team),
+)
+rules.add_perm("assessments.record_instrument", (is_therapist | is_physio) & assigned_therapist)
+rules.add_perm("assessments.write_assessment_basis", is_therapist & assigned_therapist)
+rules.add_perm(
+    "assessments.view_assessment_basis",
+    (is_case_officer & in_users_team) | ((is_therapist | is_physio) & assigned_therapist),
+)
+rules.add_perm("assessments.record_decision", is_case_officer & in_users_team)

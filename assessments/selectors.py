@@ -3,14 +3,35 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from rehab.models import User
 from rehab.roles import Role, roles_of
 
 from .identity import looks_like_identity_number, parse_identity_number
-from .models import Application, Citizen, JointVisit, ProtectedIdentityGrant
+from .models import (
+    Application,
+    AppliedService,
+    Citizen,
+    InstrumentResult,
+    JointVisit,
+    LifeArea,
+    ProtectedIdentityGrant,
+)
 
 OPEN_STATUSES = [s for s in Application.Status if s != Application.Status.CLOSED]
 
@@ -41,34 +62,48 @@ def citizens_visible_to(user: User) -> QuerySet[Citizen]:
     return Citizen.objects.filter(scope)
 
 
+def name_granted(user: User, citizen_path: str = "") -> Exists:
+    """True where ``user`` holds a grant to see the (protected) citizen's name."""
+    return Exists(
+        ProtectedIdentityGrant.objects.filter(citizen=OuterRef(citizen_path or "pk"), user=user)
+    )
+
+
 def with_name_visibility(queryset: QuerySet, user: User, citizen_path: str = "") -> QuerySet:
     """Annotate ``name_granted``: may this user see a protected citizen's name?"""
-    citizen_ref = OuterRef(citizen_path or "pk")
-    return queryset.annotate(
-        name_granted=Exists(ProtectedIdentityGrant.objects.filter(citizen=citizen_ref, user=user))
-    )
+    return queryset.annotate(name_granted=name_granted(user, citizen_path))
 
 
 def work_queue_for(*, user: User, today: datetime.date | None = None) -> QuerySet[Application]:
     """Open applications the user may see, with everything the queue shows in one query."""
     deadline = booking_deadline(today)
     now = timezone.now()
+    booked_visits = JointVisit.objects.filter(
+        application=OuterRef("pk"), status=JointVisit.Status.BOOKED
+    ).order_by("scheduled_at")
+    minutes = (
+        AppliedService.objects.filter(application=OuterRef("pk"))
+        .values("application")
+        .annotate(total=Sum("minutes_per_week"))
+        .values("total")
+    )
     queryset = (
         applications_visible_to(user)
         .select_related("citizen", "case_officer", "therapist")
         .annotate(
-            next_visit_at=Max(
-                "visits__scheduled_at", filter=Q(visits__status=JointVisit.Status.BOOKED)
-            ),
-            applied_minutes=Sum("applied_services__minutes_per_week"),
-            service_count=Count("applied_services", distinct=True),
-            name_granted=Exists(
-                ProtectedIdentityGrant.objects.filter(citizen=OuterRef("citizen"), user=user)
-            ),
+            # Subqueries, not joins, so that several visits do not multiply the minutes.
+            next_visit_at=Subquery(booked_visits.values("scheduled_at")[:1]),
+            applied_minutes=Subquery(minutes),
+            name_granted=name_granted(user, "citizen"),
         )
         .annotate(
             overdue=Q(status=Application.Status.RECEIVED, received_on__lt=deadline)
-            | Q(status=Application.Status.VISIT_BOOKED, next_visit_at__lt=now)
+            | Q(status=Application.Status.VISIT_BOOKED, next_visit_at__lt=now),
+            # Protected citizens sort by a blank name for users who may not see it.
+            sort_name=Case(
+                When(Q(citizen__protected_identity=True, name_granted=False), then=Value("")),
+                default=Concat("citizen__last_name", Value(" "), "citizen__first_name"),
+            ),
         )
     )
     return queryset.order_by("received_on", "pk")
@@ -85,15 +120,13 @@ def citizen_search(*, user: User, query: str, limit: int = 50) -> list[Citizen]:
             number = parse_identity_number(query).normalised
         except Exception:
             return []
+        # An exact number finds a protected citizen too (listed without the name).
         return list(citizens.filter(personal_number=number)[:limit])
+    # A protected citizen's name finds them only for users granted to see it.
+    citizens = citizens.filter(Q(protected_identity=False) | Q(name_granted=True))
     for word in query.split():
         citizens = citizens.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     return list(citizens.order_by("last_name", "first_name")[:limit])
-
-
-def citizen_by_number(number: str) -> Citizen | None:
-    """Unscoped existence check, used only to refuse a duplicate registration."""
-    return Citizen.objects.filter(personal_number=number).first()
 
 
 def citizen_detail(*, user: User, public_id) -> Citizen:
@@ -104,9 +137,12 @@ def citizen_detail(*, user: User, public_id) -> Citizen:
     )
 
 
-def citizen_applications(*, citizen: Citizen) -> list[Application]:
+def citizen_applications(*, user: User, citizen: Citizen) -> list[Application]:
+    """The citizen's applications that this user may see (a therapist: only assigned ones)."""
     return list(
-        citizen.applications.select_related("case_officer", "therapist")
+        applications_visible_to(user)
+        .filter(citizen=citizen)
+        .select_related("case_officer", "therapist")
         .prefetch_related(
             "applied_services__service",
             Prefetch(
@@ -117,10 +153,10 @@ def citizen_applications(*, citizen: Citizen) -> list[Application]:
     )
 
 
-def citizen_timeline(*, citizen: Citizen) -> list[dict]:
+def citizen_timeline(*, user: User, citizen: Citizen) -> list[dict]:
     """Applications and visits (later: decisions and follow-ups) in date order, newest first."""
     events = []
-    for application in citizen_applications(citizen=citizen):
+    for application in citizen_applications(user=user, citizen=citizen):
         events.append(
             {"date": application.received_on, "kind": "application", "application": application}
         )
@@ -139,8 +175,15 @@ def citizen_timeline(*, citizen: Citizen) -> list[dict]:
 def application_detail(*, user: User, public_id) -> Application:
     return (
         with_name_visibility(applications_visible_to(user), user, citizen_path="citizen")
-        .select_related("citizen", "case_officer", "therapist", "team")
-        .prefetch_related("applied_services__service", "visits__therapist", "visits__case_officer")
+        .select_related(
+            "citizen", "case_officer", "therapist", "team", "assessment_basis", "decision"
+        )
+        .prefetch_related(
+            "applied_services__service",
+            "visits__therapist",
+            "visits__case_officer",
+            "decision__granted_services__service",
+        )
         .get(public_id=public_id)
     )
 
@@ -153,13 +196,14 @@ def staff_with_role(role: Role, team_id: int | None = None) -> QuerySet[User]:
 
 
 def work_queue_counts(*, user: User, today: datetime.date | None = None) -> dict[str, int]:
-    """The figures above the queue, in one aggregate query."""
-    deadline = booking_deadline(today)
-    mine = applications_visible_to(user).filter(case_officer=user, status__in=OPEN_STATUSES)
-    return mine.aggregate(
+    """The figures above the queue, in one aggregate query, by the same rules as the rows."""
+    mine = work_queue_for(user=user, today=today).filter(
+        case_officer=user, status__in=OPEN_STATUSES
+    )
+    return mine.order_by().aggregate(
         open=Count("pk"),
         to_book=Count("pk", filter=Q(status=Application.Status.RECEIVED)),
-        overdue=Count("pk", filter=Q(status=Application.Status.RECEIVED, received_on__lt=deadline)),
+        overdue=Count("pk", filter=Q(overdue=True)),
     )
 
 
@@ -169,12 +213,76 @@ def visits_for(*, user: User) -> QuerySet[JointVisit]:
         JointVisit.objects.filter(application__therapist=user)
         .exclude(status=JointVisit.Status.CANCELLED)
         .select_related("application__citizen", "case_officer", "therapist")
-        .annotate(
-            name_granted=Exists(
-                ProtectedIdentityGrant.objects.filter(
-                    citizen=OuterRef("application__citizen"), user=user
-                )
-            )
-        )
+        .annotate(name_granted=name_granted(user, "application__citizen"))
         .order_by("-scheduled_at")
     )
+
+
+def current_visit(*, application: Application) -> JointVisit | None:
+    """The joint visit that counts: the latest one not cancelled."""
+    return (
+        application.visits.exclude(status=JointVisit.Status.CANCELLED)
+        .order_by("-scheduled_at")
+        .first()
+    )
+
+
+def visit_findings(*, visit: JointVisit) -> dict:
+    """Goals, needs per life area and the life areas to show, for the visit form."""
+    return {
+        "goals": list(visit.application.goals.select_related("life_area")),
+        "needs": {need.life_area_id: need.need for need in visit.needs.all()},
+        "life_areas": list(LifeArea.objects.filter(active=True)),
+    }
+
+
+def instrument_results(*, application: Application) -> list[InstrumentResult]:
+    return list(application.instrument_results.select_related("recorded_by"))
+
+
+def applied_vs_granted(*, application: Application) -> dict:
+    """Applied and granted minutes per service side by side, and the totals' difference."""
+    applied = {row.service_id: row for row in application.applied_services.all()}
+    decision = getattr(application, "decision", None)
+    granted = {}
+    if decision is not None:
+        granted = {row.service_id: row for row in decision.granted_services.all()}
+    rows = []
+    for service_id, row in applied.items():
+        given = granted.get(service_id)
+        applied_minutes = row.minutes_per_week or 0
+        granted_minutes = (given.minutes_per_week or 0) if given else 0
+        rows.append(
+            {
+                "service": row.service,
+                "applied": row.minutes_per_week,
+                "granted": given.minutes_per_week if given else None,
+                "granted_at_all": given is not None,
+                "difference": granted_minutes - applied_minutes,
+            }
+        )
+    total_applied = sum(r["applied"] or 0 for r in rows)
+    total_granted = sum((r["granted"] or 0) for r in rows)
+    return {
+        "rows": rows,
+        "applied": total_applied,
+        "granted": total_granted,
+        "difference": total_granted - total_applied,
+    }
+
+
+def case_overview(*, application: Application) -> dict:
+    """What the case page shows beside the application itself."""
+    basis = getattr(application, "assessment_basis", None)
+    decision = getattr(application, "decision", None)
+    # The track lives in the tracks app; read through the reverse relation by name only
+    # (a missing one-to-one raises an AttributeError, so getattr's default applies).
+    track = getattr(application, "track_assignment", None)
+    return {
+        "visit": current_visit(application=application),
+        "goals": list(application.goals.select_related("life_area")),
+        "basis": basis,
+        "decision": decision,
+        "track": track,
+        "comparison": applied_vs_granted(application=application),
+    }

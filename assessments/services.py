@@ -1,18 +1,33 @@
 """Every write to citizens, applications and joint visits. Keyword-only, atomic."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from rehab.models import Team, User
 
+from . import scoring
 from .identity import parse_identity_number
-from .models import Application, AppliedService, Citizen, JointVisit, ServiceType
+from .models import (
+    Application,
+    AppliedService,
+    AssessmentBasis,
+    Citizen,
+    Decision,
+    Goal,
+    GrantedService,
+    InstrumentResult,
+    JointVisit,
+    LifeArea,
+    NeedAssessment,
+    ServiceType,
+)
 
 CITIZEN_FIELDS = [
     "first_name",
@@ -77,6 +92,16 @@ def _save_versioned(instance, fields: list[str], expected_version: int) -> None:
     instance.version = expected_version + 1
 
 
+def _move_status(application: Application, *, allowed: set, to: str, refusal) -> None:
+    """Move the application on only from a status where that step makes sense."""
+    moved = Application.objects.filter(pk=application.pk, status__in=allowed).update(
+        status=to, version=F("version") + 1
+    )
+    if not moved:
+        raise ValidationError(refusal)
+    application.status = to
+
+
 @transaction.atomic
 def citizen_create(*, personal_number: str, team: Team, **fields) -> Citizen:
     identity = parse_identity_number(personal_number)
@@ -92,7 +117,14 @@ def citizen_create(*, personal_number: str, team: Team, **fields) -> Citizen:
         **{key: value for key, value in fields.items() if key in CITIZEN_FIELDS},
     )
     citizen.full_clean()
-    citizen.save()
+    try:
+        with transaction.atomic():
+            citizen.save()
+    except IntegrityError:
+        # Registered by somebody else between the check above and this insert.
+        raise DuplicateCitizenError(
+            Citizen.objects.get(personal_number=identity.normalised)
+        ) from None
     return citizen
 
 
@@ -205,8 +237,9 @@ def joint_visit_book(
     application.therapist = therapist
     application.status = Application.Status.VISIT_BOOKED
     _save_versioned(application, ["therapist", "status"], expected_version)
+    # The version moves too, so a form still open on a cancelled visit cannot revive it.
     application.visits.filter(status=JointVisit.Status.BOOKED).update(
-        status=JointVisit.Status.CANCELLED
+        status=JointVisit.Status.CANCELLED, version=F("version") + 1
     )
     return JointVisit.objects.create(
         application=application,
@@ -214,3 +247,250 @@ def joint_visit_book(
         case_officer=case_officer,
         therapist=therapist,
     )
+
+
+# --- Joint visit findings, instruments, assessment basis, decision -------------------------
+
+VISIT_FINDING_FIELDS = [
+    "other_participants",
+    "housing",
+    "stairs",
+    "bathroom",
+    "assistive_devices",
+    "network",
+    "measures_agreed",
+    "potential_for_independence",
+    "potential_reasoning",
+    "motivated_to_train",
+]
+
+
+@dataclass(frozen=True)
+class GoalInput:
+    text: str
+    life_area: LifeArea | None = None
+
+
+@transaction.atomic
+def joint_visit_record(
+    *,
+    visit: JointVisit,
+    expected_version: int,
+    actor: User,
+    goals: list[GoalInput],
+    needs: dict[LifeArea, str],
+    complete: bool,
+    **findings,
+) -> JointVisit:
+    """Save what the joint visit found. ``complete`` marks the visit done and the application
+    assessed; a draft can be saved any number of times before that."""
+    for key, value in findings.items():
+        if key in VISIT_FINDING_FIELDS:
+            setattr(visit, key, value)
+    if complete:
+        if visit.potential_for_independence is None:
+            raise ValidationError(
+                {
+                    "potential_for_independence": _(
+                        "Say whether there is potential for "
+                        "independence before completing the visit."
+                    )
+                }
+            )
+        if not (visit.potential_reasoning or "").strip():
+            raise ValidationError(
+                {"potential_reasoning": _("Give the reasoning behind the potential.")}
+            )
+        visit.status = JointVisit.Status.DONE
+    visit.recorded_by = actor
+    visit.recorded_at = timezone.now()
+    visit.full_clean(validate_unique=False)
+    _save_versioned(
+        visit,
+        [f for f in findings if f in VISIT_FINDING_FIELDS]
+        + ["status", "recorded_by", "recorded_at"],
+        expected_version,
+    )
+    application = visit.application
+    application.goals.all().delete()
+    Goal.objects.bulk_create(
+        Goal(
+            application=application,
+            text=goal.text.strip(),
+            life_area=goal.life_area,
+            sort_order=order,
+        )
+        for order, goal in enumerate(goals)
+        if goal.text.strip()
+    )
+    visit.needs.all().delete()
+    NeedAssessment.objects.bulk_create(
+        NeedAssessment(visit=visit, life_area=area, need=text.strip())
+        for area, text in needs.items()
+        if text and text.strip()
+    )
+    if complete:
+        _move_status(
+            application,
+            allowed={Application.Status.VISIT_BOOKED, Application.Status.ASSESSED},
+            to=Application.Status.ASSESSED,
+            refusal=_("Only a booked visit can be completed."),
+        )
+    return visit
+
+
+# Flags that call for attention; others (such as EQ-5D "full health") are only facts.
+CONCERN_FLAGS = {"high_risk", "high_concern", "increased_fall_risk", "any_extreme"}
+
+
+def _json_safe(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (tuple, list)):
+        return [_json_safe(item) for item in value]
+    return value
+
+
+def _stored_result(result: scoring.ScoreResult) -> dict:
+    """What is kept of a scored instrument: codes and levels, score, flags and wording."""
+    values = asdict(result)
+    for key in ("instrument", "version", "interpretation"):
+        values.pop(key)
+    score_text = str(result.score)
+    variant = ""
+    if isinstance(result, scoring.TugResult):
+        score_text = f"{result.seconds} s"
+        variant = "walking aid" if result.walking_aid_used else "no walking aid"
+    elif isinstance(result, scoring.Eq5d5lResult):
+        score_text = f"{result.health_state}, VAS {result.vas}"
+    with translation.override("sv"):
+        interpretation = str(result.interpretation)
+    return {
+        "version": result.version,
+        "variant": variant,
+        "answers": {key: _json_safe(value) for key, value in values.items()},
+        "score": Decimal(result.score),
+        "score_text": score_text,
+        "flag": bool(CONCERN_FLAGS & set(result.raised_flags)),
+        "interpretation": interpretation[:300],
+    }
+
+
+@transaction.atomic
+def instrument_record(
+    *,
+    application: Application,
+    instrument: str,
+    answers: dict,
+    actor: User,
+    occasion: str = InstrumentResult.Occasion.ASSESSMENT,
+) -> InstrumentResult:
+    """Score with the instrument's one scoring function and store the result with its
+    version; refusals (out-of-range answers) come back as field errors."""
+    spec = scoring.INSTRUMENTS.get(instrument)
+    if spec is None:
+        raise ValidationError(_("Unknown instrument."))
+    stored = _stored_result(spec.score_answers(answers))
+    return InstrumentResult.objects.create(
+        application=application,
+        instrument=instrument,
+        occasion=occasion,
+        recorded_by=actor,
+        **stored,
+    )
+
+
+@transaction.atomic
+def assessment_basis_save(
+    *,
+    application: Application,
+    actor: User,
+    summary: str,
+    recommended_measures: str,
+    expected_version: int | None,
+    hand_over: bool,
+) -> AssessmentBasis:
+    """Write or revise the basis; handing it over puts the case in the case officer's queue."""
+    basis = AssessmentBasis.objects.filter(application=application).first()
+    if basis is None:
+        basis = AssessmentBasis(
+            application=application,
+            written_by=actor,
+            summary=summary,
+            recommended_measures=recommended_measures,
+        )
+        basis.full_clean(validate_unique=False)
+        basis.save()
+    else:
+        if basis.handed_over_at:
+            raise ValidationError(_("The assessment basis has already been handed over."))
+        basis.summary, basis.recommended_measures = summary, recommended_measures
+        basis.written_by = actor
+        basis.full_clean(validate_unique=False)
+        _save_versioned(
+            basis, ["summary", "recommended_measures", "written_by"], expected_version or 0
+        )
+    if hand_over:
+        _move_status(
+            application,
+            allowed={Application.Status.ASSESSED, Application.Status.IN_TRACK},
+            to=Application.Status.AWAITING_DECISION,
+            refusal=_("The basis can be handed over once the joint visit is completed."),
+        )
+        basis.handed_over_at = timezone.now()
+        AssessmentBasis.objects.filter(pk=basis.pk).update(handed_over_at=basis.handed_over_at)
+    return basis
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    application: Application,
+    actor: User,
+    decided_on: datetime.date,
+    granted: list[ServiceRequest],
+    level_before: int | None = None,
+    level_after: int | None = None,
+    notes: str = "",
+    expected_version: int | None = None,
+) -> Decision:
+    """Record (or correct) the decision: granted minutes per service and needs levels."""
+    for request in granted:
+        if not request.service.has_minutes and request.minutes_per_week:
+            raise ValidationError(
+                _("%(service)s has no minutes; leave the minutes empty.")
+                % {"service": request.service.name}
+            )
+    decision = Decision.objects.filter(application=application).first()
+    fields = {
+        "decided_on": decided_on,
+        "level_before": level_before,
+        "level_after": level_after,
+        "notes": notes,
+        "decided_by": actor,
+    }
+    if decision is None:
+        decision = Decision(application=application, **fields)
+        decision.full_clean(validate_unique=False)
+        decision.save()
+    else:
+        for key, value in fields.items():
+            setattr(decision, key, value)
+        decision.full_clean(validate_unique=False)
+        _save_versioned(decision, list(fields), expected_version or 0)
+    decision.granted_services.all().delete()
+    GrantedService.objects.bulk_create(
+        GrantedService(
+            decision=decision,
+            service=request.service,
+            minutes_per_week=request.minutes_per_week if request.service.has_minutes else None,
+        )
+        for request in granted
+    )
+    _move_status(
+        application,
+        allowed={Application.Status.AWAITING_DECISION, Application.Status.DECIDED},
+        to=Application.Status.DECIDED,
+        refusal=_("A decision can be recorded once the case awaits it."),
+    )
+    return decision

@@ -10,9 +10,7 @@ from .models import Application
 
 
 class WorkQueueTable(tables.Table):
-    citizen = tables.Column(
-        verbose_name=_("Citizen"), order_by=("citizen__last_name", "citizen__first_name")
-    )
+    citizen = tables.Column(verbose_name=_("Citizen"), order_by=("sort_name",))
     kind = tables.Column(verbose_name=_("Kind"))
     received_on = tables.DateColumn(verbose_name=_("Received"), format="Y-m-d")
     status = tables.Column(verbose_name=_("Status"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, instrument_views, views
 
 app_name = "assessments"
 urlpatterns = [
@@ -20,5 +20,23 @@ urlpatterns = [
         "applications/<uuid:public_id>/edit/", views.application_update, name="application_update"
     ),
     path("applications/<uuid:public_id>/visit/", views.visit_book, name="visit_book"),
+    path("applications/<uuid:public_id>/visit/record/", views.visit_record, name="visit_record"),
+    path(
+        "applications/<uuid:public_id>/instruments/",
+        instrument_views.instruments,
+        name="instruments",
+    ),
+    path(
+        "applications/<uuid:public_id>/instruments/<slug:code>/",
+        instrument_views.instrument_record,
+        name="instrument_record",
+    ),
+    path("applications/<uuid:public_id>/basis/", views.assessment_basis, name="assessment_basis"),
+    path(
+        "applications/<uuid:public_id>/basis.pdf",
+        views.assessment_basis_pdf,
+        name="assessment_basis_pdf",
+    ),
+    path("applications/<uuid:public_id>/decision/", views.decision_record, name="decision_record"),
     path("import/", import_views.import_applications, name="import_applications"),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,10 +11,18 @@ from rehab.accesslog import log_access
 from rehab.models import AccessLogEntry
 from rehab.permissions import permission_required
 
-from . import selectors, services
+from . import documents, selectors, services
 from .display import citizen_display_name
 from .filters import WorkQueueFilter
-from .forms import ApplicationForm, CitizenForm, CitizenSearchForm, VisitBookingForm
+from .forms import (
+    ApplicationForm,
+    AssessmentBasisForm,
+    CitizenForm,
+    CitizenSearchForm,
+    DecisionForm,
+    JointVisitForm,
+    VisitBookingForm,
+)
 from .models import Application, Citizen, JointVisit
 from .tables import WorkQueueTable
 
@@ -58,7 +66,7 @@ def _save_and_redirect(request, form, save, *, citizen_ref, action, success, url
     try:
         saved = save(form.cleaned_data)
     except ValidationError as error:
-        form.add_error(None, error)
+        _add_errors(form, error)
         return None
     log_access(request, [citizen_ref], action)
     messages.success(request, success)
@@ -143,7 +151,7 @@ def citizen_detail(request, public_id):
         {
             "citizen": citizen,
             "display_name": _name(citizen),
-            "timeline": selectors.citizen_timeline(citizen=citizen),
+            "timeline": selectors.citizen_timeline(user=request.user, citizen=citizen),
             "can_change": request.user.has_perm("assessments.change_citizen", citizen),
         },
     )
@@ -156,6 +164,7 @@ def citizen_update(request, public_id):
         request.POST or None,
         instance=citizen,
         editing=True,
+        hide_identity=citizen.protected_identity and not citizen.name_granted,
         initial={"version": citizen.version},
     )
     if request.method == "POST" and form.is_valid():
@@ -226,6 +235,7 @@ def application_detail(request, public_id):
             "can_view_citizen": request.user.has_perm(
                 "assessments.view_citizen", application.citizen
             ),
+            **selectors.case_overview(application=application),
         },
     )
 
@@ -314,5 +324,177 @@ def visit_book(request, public_id):
                 (v for v in application.visits.all() if v.status == JointVisit.Status.BOOKED),
                 None,
             ),
+        },
+    )
+
+
+@permission_required("assessments.record_visit", fn=_application_from_url)
+def visit_record(request, public_id):
+    """The joint visit's findings, on a tablet: save a draft any time, complete when done."""
+    application = _loaded(request)
+    visit = selectors.current_visit(application=application)
+    if visit is None:
+        messages.warning(request, _("Book the joint home visit first."))
+        return redirect("assessments:application_detail", application.public_id)
+    findings = selectors.visit_findings(visit=visit)
+    form = JointVisitForm(
+        request.POST or None, instance=visit, initial={"version": visit.version}, **findings
+    )
+    if request.method == "POST" and form.is_valid():
+        complete = request.POST.get("action") == "complete"
+        try:
+            services.joint_visit_record(
+                visit=visit,
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,
+                goals=form.goals(),
+                needs=form.needs(),
+                complete=complete,
+                **form.findings(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            log_access(request, [application.citizen.public_id], Action.UPDATE)
+            if complete:
+                messages.success(request, _("The joint home visit was completed."))
+                return redirect("assessments:application_detail", application.public_id)
+            messages.success(request, _("The draft was saved."))
+            return redirect("assessments:visit_record", application.public_id)
+    log_access(request, [application.citizen.public_id], Action.READ)
+    return render(
+        request,
+        "assessments/visit_record.html",
+        {
+            "form": form,
+            "application": application,
+            "visit": visit,
+            "display_name": citizen_display_name(application.citizen, application.name_granted),
+        },
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's field errors next to the field, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@permission_required("assessments.write_assessment_basis", fn=_application_from_url)
+def assessment_basis(request, public_id):
+    """The therapist writes the assessment basis and hands it over to the case officer."""
+    application = _loaded(request)
+    basis = getattr(application, "assessment_basis", None)
+    initial = {}
+    if basis is not None:
+        initial = {
+            "version": basis.version,
+            "summary": basis.summary,
+            "recommended_measures": basis.recommended_measures,
+        }
+    form = AssessmentBasisForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        hand_over = request.POST.get("action") == "hand_over"
+        try:
+            services.assessment_basis_save(
+                application=application,
+                actor=request.user,
+                summary=form.cleaned_data["summary"],
+                recommended_measures=form.cleaned_data["recommended_measures"],
+                expected_version=form.cleaned_data["version"],
+                hand_over=hand_over,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            log_access(request, [application.citizen.public_id], Action.UPDATE)
+            if hand_over:
+                messages.success(
+                    request, _("The assessment basis was handed over to the case officer.")
+                )
+                return redirect("assessments:application_detail", application.public_id)
+            messages.success(request, _("The draft was saved."))
+            return redirect("assessments:assessment_basis", application.public_id)
+    log_access(request, [application.citizen.public_id], Action.READ)
+    return render(
+        request,
+        "assessments/assessment_basis_form.html",
+        {
+            "form": form,
+            "application": application,
+            "basis": basis,
+            "display_name": citizen_display_name(application.citizen, application.name_granted),
+        },
+    )
+
+
+@permission_required("assessments.view_assessment_basis", fn=_application_from_url)
+def assessment_basis_pdf(request, public_id):
+    application = _loaded(request)
+    if getattr(application, "assessment_basis", None) is None:
+        raise Http404
+    pdf = documents.assessment_basis_pdf(application=application)
+    log_access(request, [application.citizen.public_id], Action.EXPORT)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="bedomningsunderlag.pdf"'
+    return response
+
+
+@permission_required("assessments.record_decision", fn=_application_from_url)
+def decision_record(request, public_id):
+    """The case officer records granted services beside what was applied for."""
+    application = _loaded(request)
+    decision = getattr(application, "decision", None)
+    applied = list(application.applied_services.all())
+    granted = {}
+    initial = {"decided_on": timezone.localdate()}
+    if decision is not None:
+        granted = {
+            row.service_id: (row.minutes_per_week if row.service.has_minutes else True)
+            for row in decision.granted_services.all()
+        }
+        initial = {
+            "version": decision.version,
+            "decided_on": decision.decided_on,
+            "level_before": decision.level_before,
+            "level_after": decision.level_after,
+            "notes": decision.notes,
+        }
+    form = DecisionForm(request.POST or None, applied=applied, granted=granted, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = _save_and_redirect(
+            request,
+            form,
+            lambda data: (
+                services.decision_record(
+                    application=application,
+                    actor=request.user,
+                    decided_on=data["decided_on"],
+                    granted=form.granted(),
+                    level_before=data["level_before"],
+                    level_after=data["level_after"],
+                    notes=data["notes"],
+                    expected_version=data["version"],
+                ).application
+            ),
+            citizen_ref=application.citizen.public_id,
+            action=Action.UPDATE,
+            success=_("The decision was recorded."),
+            url_name="assessments:application_detail",
+        )
+        if done:
+            return done
+    log_access(request, [application.citizen.public_id], Action.READ)
+    return render(
+        request,
+        "assessments/decision_form.html",
+        {
+            "form": form,
+            "application": application,
+            "comparison": selectors.applied_vs_granted(application=application),
+            "display_name": citizen_display_name(application.citizen, application.name_granted),
         },
     )

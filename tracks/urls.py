@@ -1,2 +1,19 @@
+from django.urls import path
+
+from . import views
+
 app_name = "tracks"
-urlpatterns: list = []
+urlpatterns = [
+    path("applications/<uuid:public_id>/track/", views.track, name="track"),
+    path(
+        "applications/<uuid:public_id>/interventions/",
+        views.interventions,
+        name="interventions",
+    ),
+    path(
+        "applications/<uuid:public_id>/interventions/new/",
+        views.intervention_add,
+        name="intervention_add",
+    ),
+    path("applications/<uuid:public_id>/handover/", views.handover, name="handover"),
+]

@@ -17,7 +17,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker process sees what the tests commit.
-    DATABASES["default"]["TEST"] = {"NAME": str(_var / "test-run.sqlite3")}
+    # One file per test run, so runs side by side do not share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(_var / f"test-run-{os.getpid()}.sqlite3")}
 
 # Static files are served from the app folders (no collectstatic outside production).
 WHITENOISE_USE_FINDERS = True

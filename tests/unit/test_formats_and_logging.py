@@ -1,4 +1,5 @@
 import datetime
+import io
 import logging
 from decimal import Decimal
 
@@ -57,3 +58,18 @@ def test_log_filter_rewrites_the_formatted_message(caplog):
 
 def test_ordinary_numbers_survive_redaction():
     assert redact("2026-03-01 took 125 ms, 790 minutes") == "2026-03-01 took 125 ms, 790 minutes"
+
+
+def test_a_traceback_quoting_an_identity_number_is_redacted(caplog):
+    logger = logging.getLogger("samrehab.test.tb")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactIdentityNumbers())
+    logger.addHandler(handler)
+    try:
+        raise ValueError("Key (personal_number)=(194003073428) already exists.")
+    except ValueError:
+        logger.exception("insert failed")
+    logger.removeHandler(handler)
+    assert "194003073428" not in stream.getvalue()
+    assert "[personnummer]" in stream.getvalue()

@@ -14,7 +14,7 @@ from django.utils import translation
 from assessments import imports, services
 from assessments.import_views import SESSION_KEY
 from assessments.models import Application, AppliedService, Citizen
-from rehab.models import AccessLogEntry
+from rehab.models import AccessLogEntry, Team
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +88,8 @@ def memory_storage(settings):
     return default_storage
 
 
-def check(content: bytes, name: str = "cases.csv") -> imports.ImportReport:
-    return imports.parse_file(name=name, content=content)
+def check(content: bytes, name: str = "cases.csv", team_id=None) -> imports.ImportReport:
+    return imports.parse_file(name=name, content=content, team_id=team_id)
 
 
 def errors_of(report) -> list[tuple[int, str]]:
@@ -397,13 +397,13 @@ def test_the_same_case_twice_in_one_file_is_imported_once(officer):
     assert (result.created_applications, result.skipped_duplicates) == (2, 1)
 
 
-def test_an_existing_citizen_is_reused_even_under_another_name(officer):
+def test_an_existing_citizen_is_reused_when_the_row_names_them(officer):
     existing = services.citizen_create(
-        personal_number=MARTA, team=officer.team, first_name="Märta", last_name="Berg"
+        personal_number=MARTA, team=officer.team, first_name="Märta", last_name="Åberg"
     )
     report = check(
         csv_bytes(
-            [row(MARTA, "Märtha", "Åberg"), row(MARTA, "Märta", "Åberg", received="2026-03-05")]
+            [row(MARTA, "Märta", "Åberg"), row(MARTA, "MÄRTA", "åberg", received="2026-03-05")]
         )
     )
     result = imports.import_rows(report=report, actor=officer, only_valid=False)
@@ -411,9 +411,28 @@ def test_an_existing_citizen_is_reused_even_under_another_name(officer):
     assert (result.created_citizens, result.created_applications) == (0, 2)
     assert result.updated_citizen_ids == [existing.public_id]
     assert Citizen.objects.count() == 1
-    existing.refresh_from_db()
-    assert (existing.first_name, existing.last_name) == ("Märta", "Berg")
     assert existing.applications.count() == 2
+
+
+def test_a_registered_number_under_another_name_is_a_row_error(officer):
+    services.citizen_create(
+        personal_number=MARTA, team=officer.team, first_name="Märta", last_name="Berg"
+    )
+    report = check(csv_bytes([row(MARTA, "Märtha", "Åberg")]))
+    assert report.errors == [(2, "personnummer", str(report.invalid_rows[0].errors[0][1]))]
+    assert "annat namn" in str(report.invalid_rows[0].errors[0][1])
+    assert not imports.import_rows(report=report, actor=officer, only_valid=False).saved
+
+
+def test_a_citizen_of_another_team_is_not_imported_into_this_team(officer):
+    other = Team.objects.create(name="Team Söder")
+    services.citizen_create(
+        personal_number=MARTA, team=other, first_name="Märta", last_name="Åberg"
+    )
+    report = check(csv_bytes([row(MARTA, "Märta", "Åberg")]), team_id=officer.team_id)
+    assert len(report.invalid_rows) == 1
+    assert "annat team" in str(report.invalid_rows[0].errors[0][1])
+    assert not Application.objects.exists()
 
 
 def test_a_new_citizen_with_two_cases_in_the_file_is_created_once(officer):

@@ -1,0 +1,41 @@
+"""Printable documents of the assessment stage, rendered through rehab.pdf."""
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from rehab.pdf import render_pdf
+
+from . import scoring, selectors
+from .display import citizen_display_name
+from .models import Application
+
+
+def assessment_basis_context(*, application: Application) -> dict:
+    visit = selectors.current_visit(application=application)
+    needs = list(visit.needs.select_related("life_area")) if visit else []
+    results = selectors.instrument_results(application=application)
+    for result in results:
+        spec = scoring.INSTRUMENTS.get(result.instrument)
+        result.name = spec.name if spec else result.instrument
+    return {
+        "application": application,
+        "basis": application.assessment_basis,
+        "display_name": citizen_display_name(
+            application.citizen, getattr(application, "name_granted", False)
+        ),
+        "visit": visit,
+        "needs": needs,
+        "goals": list(application.goals.select_related("life_area")),
+        "results": results,
+        "printed_at": timezone.now(),
+    }
+
+
+def assessment_basis_pdf(*, application: Application) -> bytes:
+    """The bedömningsunderlag, always in Swedish (it is a record of Swedish case work)."""
+    with translation.override("sv"):
+        html = render_to_string(
+            "assessments/assessment_basis_pdf.html",
+            assessment_basis_context(application=application),
+        )
+    return render_pdf(html)

@@ -1,0 +1,279 @@
+"""The joint visit's findings, the assessment basis (with its PDF) and the decision."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from assessments import services
+from assessments.models import Application, JointVisit, LifeArea, ServiceType
+from rehab.models import AccessLogEntry
+from rehab.pdf import StaticFilesOnly, render_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(demo_users):
+    return demo_users["handlaggare"]
+
+
+@pytest.fixture
+def therapist(demo_users):
+    return demo_users["arbetsterapeut"]
+
+
+@pytest.fixture
+def application(officer, therapist):
+    citizen = services.citizen_create(
+        personal_number="19400307-3428",
+        team=officer.team,
+        first_name="Astrid",
+        last_name="Lind",
+    )
+    codes = {s.code: s for s in ServiceType.objects.all()}
+    application = services.application_create(
+        citizen=citizen,
+        received_on=timezone.localdate(),
+        channel="phone",
+        case_officer=officer,
+        therapist=therapist,
+        services=[
+            services.ServiceRequest(codes["stad"], 60),
+            services.ServiceRequest(codes["dusch"], 45),
+            services.ServiceRequest(codes["trygghetslarm"], None),
+        ],
+    )
+    services.joint_visit_book(
+        application=application,
+        scheduled_at=timezone.now() + datetime.timedelta(days=1),
+        case_officer=officer,
+        therapist=therapist,
+        expected_version=application.version,
+    )
+    application.refresh_from_db()
+    return application
+
+
+def visit_post(visit, **overrides):
+    data = {
+        "version": visit.version,
+        "other_participants": "Dottern Eva",
+        "housing": "Lägenhet, andra våningen",
+        "stairs": "Hiss finns",
+        "bathroom": "Badkar, inget stödhandtag",
+        "assistive_devices": "Rollator",
+        "network": "Dotter varje vecka",
+        "measures_agreed": "Prova duschpall",
+        "potential_for_independence": "True",
+        "motivated_to_train": "True",
+        "potential_reasoning": "Vill klara duschen själv",
+        "goal_0": "Duscha själv igen",
+        "need_personlig_vard": "Behöver stöd vid dusch",
+        "action": "complete",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_draft_keeps_the_text_and_completing_needs_the_potential(client, therapist, application):
+    visit = application.visits.get()
+    url = reverse("assessments:visit_record", args=[application.public_id])
+    client.force_login(therapist)
+    response = client.post(url, visit_post(visit, potential_for_independence="", action="complete"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Duscha själv igen" in page and "Badkar, inget stödhandtag" in page
+    visit.refresh_from_db()
+    assert visit.status == JointVisit.Status.BOOKED
+
+    response = client.post(url, visit_post(visit, potential_for_independence="", action="draft"))
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.bathroom == "Badkar, inget stödhandtag"
+    assert visit.status == JointVisit.Status.BOOKED
+
+    response = client.post(url, visit_post(visit))
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    application.refresh_from_db()
+    assert visit.status == JointVisit.Status.DONE
+    assert application.status == Application.Status.ASSESSED
+    assert [goal.text for goal in application.goals.all()] == ["Duscha själv igen"]
+    assert visit.needs.get().life_area == LifeArea.objects.get(code="personlig_vard")
+
+
+def test_a_stale_visit_form_is_refused(client, therapist, application):
+    visit = application.visits.get()
+    url = reverse("assessments:visit_record", args=[application.public_id])
+    client.force_login(therapist)
+    stale = visit_post(visit, action="draft")
+    assert client.post(url, stale).status_code == 302
+    response = client.post(url, {**stale, "housing": "Villa"})
+    assert "Någon annan har sparat" in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.housing == "Lägenhet, andra våningen"
+
+
+def complete_visit_with_instruments(application, therapist):
+    visit = application.visits.get()
+    services.joint_visit_record(
+        visit=visit,
+        expected_version=visit.version,
+        actor=therapist,
+        goals=[services.GoalInput("Duscha själv igen")],
+        needs={},
+        complete=True,
+        potential_for_independence=True,
+        motivated_to_train=True,
+        potential_reasoning="Vill träna",
+        bathroom="Badkar",
+    )
+    services.instrument_record(
+        application=application,
+        instrument="tug",
+        actor=therapist,
+        answers={"seconds": "14.2", "walking_aid_used": True},
+    )
+    services.instrument_record(
+        application=application,
+        instrument="downton",
+        actor=therapist,
+        answers={
+            "previous_falls": "yes",
+            "medications": ["diuretics"],
+            "sensory_deficits": ["visual"],
+            "mental_state": "oriented",
+            "gait": "safe_with_aids",
+        },
+    )
+
+
+def test_the_assessment_basis_pdf_has_goals_and_scores_and_is_tagged(
+    client, officer, therapist, application
+):
+    complete_visit_with_instruments(application, therapist)
+    client.force_login(therapist)
+    response = client.post(
+        reverse("assessments:assessment_basis", args=[application.public_id]),
+        {
+            "summary": "Klarar förflyttning med rollator.",
+            "recommended_measures": "Duschpall och stödhandtag.",
+            "action": "hand_over",
+        },
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Application.Status.AWAITING_DECISION
+
+    client.force_login(officer)
+    response = client.get(reverse("assessments:assessment_basis_pdf", args=[application.public_id]))
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    for expected in (
+        "Bedömningsunderlag",
+        "Duscha själv igen",
+        "14.2 s",
+        "4",
+        "Duschpall och stödhandtag",
+        "Astrid Lind",
+    ):
+        assert expected in text, expected
+    assert "3428" not in text
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "sv"
+    assert "/StructTreeRoot" in root
+    assert reader.metadata.title == "Bedömningsunderlag"
+    assert AccessLogEntry.objects.filter(action="export", user=officer).count() == 1
+
+
+def test_the_pdf_renderer_refuses_local_files_and_internal_addresses():
+    fetcher = StaticFilesOnly()
+    pdf = render_pdf(
+        '<html lang="sv"><head><title>x</title>'
+        '<link rel="stylesheet" href="/static/pdf/document.css"></head><body>'
+        '<img src="file:///etc/passwd"><img src="http://127.0.0.1:8000/healthz">'
+        '<img src="https://samrehab.invalid/static/../../etc/passwd"></body></html>',
+        fetcher=fetcher,
+    )
+    assert pdf.startswith(b"%PDF")
+    assert fetcher.refused == [
+        "file:///etc/passwd",
+        "http://127.0.0.1:8000/healthz",
+        "https://samrehab.invalid/static/../../etc/passwd",
+    ]
+
+
+def test_user_text_is_escaped_in_the_pdf(client, officer, therapist, application):
+    complete_visit_with_instruments(application, therapist)
+    services.assessment_basis_save(
+        application=application,
+        actor=therapist,
+        expected_version=None,
+        hand_over=True,
+        summary='<img src="file:///etc/passwd"><script>alert(1)</script>',
+        recommended_measures="Inga",
+    )
+    client.force_login(officer)
+    response = client.get(reverse("assessments:assessment_basis_pdf", args=[application.public_id]))
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert '<img src="file:///etc/passwd">' in text.replace("\n", "")
+
+
+def test_the_decision_shows_applied_and_granted_side_by_side(
+    client, officer, therapist, application
+):
+    complete_visit_with_instruments(application, therapist)
+    services.assessment_basis_save(
+        application=application,
+        actor=therapist,
+        summary="S",
+        recommended_measures="R",
+        expected_version=None,
+        hand_over=True,
+    )
+    client.force_login(officer)
+    url = reverse("assessments:decision_record", args=[application.public_id])
+    response = client.post(
+        url,
+        {
+            "decided_on": timezone.localdate().isoformat(),
+            "granted_stad": "40",
+            "granted_dusch": "0",
+            "granted_trygghetslarm": "on",
+            "level_before": "3",
+            "level_after": "2",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    application.refresh_from_db()
+    assert application.status == Application.Status.DECIDED
+    page = client.get(
+        reverse("assessments:application_detail", args=[application.public_id])
+    ).content.decode()
+    assert 'data-testid="difference">-65<' in page
+    granted = {
+        row.service.code: row.minutes_per_week
+        for row in application.decision.granted_services.all()
+    }
+    assert granted == {"stad": 40, "trygghetslarm": None}
+
+
+def test_a_decision_before_the_basis_is_refused(client, officer, application):
+    client.force_login(officer)
+    url = reverse("assessments:decision_record", args=[application.public_id])
+    response = client.post(
+        url,
+        {
+            "decided_on": timezone.localdate().isoformat(),
+            "granted_stad": "40",
+            "granted_dusch": "45",
+        },
+    )
+    assert "när ärendet inväntar beslut" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == Application.Status.VISIT_BOOKED

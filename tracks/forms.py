@@ -1,0 +1,72 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Handover, Intervention, Track
+from .services import MAX_MINUTES
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True  # the template has its own {% csrf_token %}
+    return helper
+
+
+class TrackForm(forms.Form):
+    track = forms.TypedChoiceField(
+        label=_("Track"), choices=Track.choices, coerce=int, widget=forms.RadioSelect
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for another track"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you choose another track than the proposed one."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class InterventionForm(forms.ModelForm):
+    class Meta:
+        model = Intervention
+        fields = [
+            "profession",
+            "performed_on",
+            "kind",
+            "minutes",
+            "devices_prescribed",
+            "notes",
+            "extra_visit_reason",
+        ]
+        widgets = {
+            "performed_on": DATE_WIDGET,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "extra_visit_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["minutes"] = forms.IntegerField(
+            label=self.fields["minutes"].label, min_value=1, max_value=MAX_MINUTES
+        )
+        self.helper = _helper()
+
+
+class HandoverForm(forms.ModelForm):
+    class Meta:
+        model = Handover
+        fields = ["recipient", "recipient_detail", "handed_over_on", "summary"]
+        widgets = {
+            "handed_over_on": DATE_WIDGET,
+            "summary": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

@@ -1,0 +1,221 @@
+"""Every write in the tracks stage: track assignment, interventions, handover.
+
+Keyword-only, atomic; a refusal is a ``ValidationError`` naming the field it concerns.
+Each service locks the application row first, so that two users recording at the same
+time see each other's work (e.g. when counting therapist visits).
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Application
+from rehab.models import User
+
+from . import selectors
+from .models import Handover, Intervention, Track, TrackAssignment
+
+TRACK_STATUSES = {Application.Status.ASSESSED, Application.Status.IN_TRACK}
+INTERVENTION_STATUSES = {Application.Status.IN_TRACK, Application.Status.AWAITING_DECISION}
+# From this therapist visit on, the therapist must say why another visit is needed.
+FIRST_EXTRA_THERAPIST_VISIT = 6
+MAX_MINUTES = 600
+
+
+def _lock(application: Application) -> Application:
+    """Re-read the application's status under a row lock (no-op on SQLite)."""
+    locked = Application.objects.select_for_update().only("pk", "status").get(pk=application.pk)
+    application.status = locked.status
+    return locked
+
+
+def _move(application: Application, status: str) -> None:
+    Application.objects.filter(pk=application.pk).update(
+        status=status, version=F("version") + 1, updated_at=timezone.now()
+    )
+    application.status = status
+
+
+def _not_in_future(errors: dict, field: str, day) -> None:
+    if isinstance(day, datetime.date) and day > timezone.localdate():
+        errors[field] = _("The date cannot be in the future.")
+
+
+@transaction.atomic
+def track_confirm(
+    *, application: Application, actor: User, track: int, override_reason: str = ""
+) -> TrackAssignment:
+    """Confirm (or change) the track; a track other than the proposed one needs a reason.
+
+    The proposal is computed again here from the application and its latest completed joint
+    visit, and stored with its reasons (English source text, translated when shown).
+    """
+    _lock(application)
+    if application.status not in TRACK_STATUSES:
+        raise ValidationError(
+            _("A track can be chosen after the joint home visit and before the report back.")
+        )
+    visit = selectors.latest_done_visit(application)
+    if visit is None:
+        raise ValidationError(_("Complete the joint home visit before choosing a track."))
+    if visit.potential_for_independence is False:
+        raise ValidationError(
+            _(
+                "The joint home visit found no potential for independence: record a handover "
+                "instead of a track."
+            )
+        )
+    try:
+        track = int(track)
+    except (TypeError, ValueError):
+        track = 0
+    if track not in Track.values:
+        raise ValidationError({"track": _("Choose track 1, 2 or 3.")})
+    override_reason = (override_reason or "").strip()
+    proposal = selectors.proposal_from(application, visit)
+    if track != proposal.track and not override_reason:
+        raise ValidationError(
+            {
+                "override_reason": _(
+                    "Give the reason for choosing another track than the proposed one."
+                )
+            }
+        )
+    with translation.override("en"):
+        reasons = [str(reason) for reason in proposal.reasons]
+    assignment, created = TrackAssignment.objects.select_for_update().get_or_create(
+        application=application,
+        defaults={
+            "proposed": proposal.track,
+            "proposal_reasons": reasons,
+            "track": track,
+            "override_reason": override_reason,
+            "confirmed_by": actor,
+        },
+    )
+    if not created:
+        assignment.proposed = proposal.track
+        assignment.proposal_reasons = reasons
+        assignment.track = track
+        assignment.override_reason = override_reason
+        assignment.confirmed_by = actor
+    assignment.full_clean(validate_unique=False)
+    assignment.save()
+    _move(application, Application.Status.IN_TRACK)
+    return assignment
+
+
+@transaction.atomic
+def intervention_add(
+    *,
+    application: Application,
+    actor: User,
+    profession: str,
+    performed_on: datetime.date,
+    minutes: int,
+    kind: str,
+    devices_prescribed: str = "",
+    notes: str = "",
+    extra_visit_reason: str = "",
+) -> Intervention:
+    """Record a therapist's or physio's visit; from the sixth therapist visit on, a reason."""
+    _lock(application)
+    if application.status not in INTERVENTION_STATUSES:
+        raise ValidationError(_("Interventions can be recorded only while the case is in a track."))
+    errors = {}
+    if profession not in Intervention.Profession.values:
+        errors["profession"] = _("Choose a profession.")
+    if kind not in Intervention.Kind.values:
+        errors["kind"] = _("Choose the type of intervention.")
+    if not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES:
+        errors["minutes"] = _("Give the minutes as a whole number from 1 to %(max)s.") % {
+            "max": MAX_MINUTES
+        }
+    if not isinstance(performed_on, datetime.date):
+        errors["performed_on"] = _("Give the date of the visit.")
+    _not_in_future(errors, "performed_on", performed_on)
+    extra_visit_reason = (extra_visit_reason or "").strip()
+    if (
+        profession == Intervention.Profession.THERAPIST
+        and not extra_visit_reason
+        and selectors.therapist_visit_count(application) + 1 >= FIRST_EXTRA_THERAPIST_VISIT
+    ):
+        errors["extra_visit_reason"] = _(
+            "This is therapist visit number six or later: give the reason for the extra visit."
+        )
+    if errors:
+        raise ValidationError(errors)
+    intervention = Intervention(
+        application=application,
+        performed_by=actor,
+        profession=profession,
+        performed_on=performed_on,
+        minutes=minutes,
+        kind=kind,
+        devices_prescribed=(devices_prescribed or "").strip(),
+        notes=(notes or "").strip(),
+        extra_visit_reason=extra_visit_reason,
+    )
+    intervention.full_clean()
+    intervention.save()
+    return intervention
+
+
+@transaction.atomic
+def handover_record(
+    *,
+    application: Application,
+    actor: User,
+    recipient: str,
+    recipient_detail: str,
+    handed_over_on: datetime.date,
+    summary: str,
+) -> Handover:
+    """No potential for independence: hand the case over; it leaves the tracks and goes to
+    the case officer for the decision."""
+    _lock(application)
+    visit = selectors.latest_done_visit(application)
+    if visit is None or visit.potential_for_independence is not False:
+        raise ValidationError(
+            _(
+                "A handover is recorded only when the completed joint home visit found no "
+                "potential for independence."
+            )
+        )
+    if (
+        application.status != Application.Status.ASSESSED
+        or Handover.objects.filter(application=application).exists()
+    ):
+        raise ValidationError(
+            _("A handover can be recorded only once, straight after the joint home visit.")
+        )
+    errors = {}
+    if recipient not in Handover.Recipient.values:
+        errors["recipient"] = _("Choose who takes over the case.")
+    recipient_detail = (recipient_detail or "").strip()
+    if recipient == Handover.Recipient.OTHER and not recipient_detail:
+        errors["recipient_detail"] = _("Name the unit or person that takes over.")
+    if not isinstance(handed_over_on, datetime.date):
+        errors["handed_over_on"] = _("Give the date of the handover.")
+    _not_in_future(errors, "handed_over_on", handed_over_on)
+    summary = (summary or "").strip()
+    if not summary:
+        errors["summary"] = _("Summarise what the receiver needs to know.")
+    if errors:
+        raise ValidationError(errors)
+    handover = Handover(
+        application=application,
+        recipient=recipient,
+        recipient_detail=recipient_detail,
+        handed_over_on=handed_over_on,
+        summary=summary,
+        created_by=actor,
+    )
+    handover.full_clean(validate_unique=False)
+    handover.save()
+    _move(application, Application.Status.AWAITING_DECISION)
+    return handover
