@@ -1,0 +1,483 @@
+"""Savings engine: the hourly model and the level (tariff) model.
+
+Plain functions over plain values. Every amount is a ``Decimal`` kept at full precision;
+rounding happens only for display (``round_kr``, ``format_kr``, ``round_share``), half away
+from zero, as a spreadsheet's ROUND does. See DESIGN.md, "Money: the two savings models".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
+from typing import Any, Literal
+
+MINUTES_PER_HOUR = Decimal(60)
+MONTHS_PER_YEAR = Decimal(12)
+NBSP = "\u00a0"
+
+GRANTED_ABOVE_APPLIED = "granted_above_applied"
+
+TherapistCost = Literal["once", "monthly"]
+THERAPIST_COST_CHOICES: tuple[str, ...] = ("once", "monthly")
+
+
+# --- rounding and formatting (display only) -------------------------------------------
+
+
+def round_half_away(value: Decimal, places: int = 0) -> Decimal:
+    """Round ``value`` to ``places`` decimals, halves away from zero (2.5 → 3, −2.5 → −3)."""
+    value = Decimal(value)
+    exponent = Decimal(1).scaleb(-places)
+    rounded = abs(value).quantize(exponent, rounding=ROUND_HALF_UP)
+    return -rounded if value < 0 else rounded
+
+
+def round_kr(value: Decimal) -> int:
+    """Whole kronor, halves away from zero."""
+    return int(round_half_away(value))
+
+
+def round_share(value: Decimal | None, places: int = 2) -> Decimal | None:
+    """A share (0.6783…) rounded for display (0.68); ``None`` stays ``None``."""
+    return None if value is None else round_half_away(value, places)
+
+
+def group_thousands(number: int) -> str:
+    """``2633`` → ``"2 633"`` with a non-breaking space, as written in Swedish."""
+    sign = "-" if number < 0 else ""
+    return sign + f"{abs(number):,}".replace(",", NBSP)
+
+
+def format_kr(value: Decimal) -> str:
+    """``Decimal("2633.33")`` → ``"2 633 kr"`` (non-breaking spaces)."""
+    return f"{group_thousands(round_kr(value))}{NBSP}kr"
+
+
+def format_hours_minutes(minutes: Decimal | int) -> str:
+    """``790`` → ``"13 h 10 min"``; minutes are rounded to whole minutes first."""
+    total = round_half_away(Decimal(minutes))
+    sign = "-" if total < 0 else ""
+    hours, rest = divmod(int(abs(total)), 60)
+    return f"{sign}{hours} h {rest} min"
+
+
+def decimal_text(value: Decimal) -> str:
+    """A Decimal as plain text without exponent (``Decimal("1E+2")`` → ``"100"``)."""
+    return f"{value:f}"
+
+
+# --- hourly model -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HourlyAssumptions:
+    hourly_cost: Decimal = Decimal("200")
+    weeks_per_month: Decimal = Decimal("4.5")
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hourly_cost", Decimal(self.hourly_cost))
+        object.__setattr__(self, "weeks_per_month", Decimal(self.weeks_per_month))
+        if not self.hourly_cost.is_finite() or self.hourly_cost < 0:
+            raise ValueError(f"hourly cost must be zero or more, got {self.hourly_cost}")
+        if not self.weeks_per_month.is_finite() or self.weeks_per_month <= 0:
+            raise ValueError(f"weeks per month must be above zero, got {self.weeks_per_month}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "hourly_cost": decimal_text(self.hourly_cost),
+            "weeks_per_month": decimal_text(self.weeks_per_month),
+        }
+
+
+@dataclass(frozen=True)
+class ServiceMinutes:
+    """One applied service of a case (one row of a decision): minutes per week."""
+
+    case_id: str
+    applied_minutes_per_week: Decimal
+    granted_minutes_per_week: Decimal
+    service: str = ""
+
+
+@dataclass(frozen=True)
+class CaseMinutes:
+    """Applied and granted minutes per week of one case, summed over its services.
+
+    ``applied_services`` / ``granted_services`` count the case's services with minutes
+    above zero; leave them ``None`` when unknown (then no share by count is computed).
+    """
+
+    case_id: str
+    applied_minutes_per_week: Decimal
+    granted_minutes_per_week: Decimal
+    applied_services: int | None = None
+    granted_services: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "applied_minutes_per_week", Decimal(self.applied_minutes_per_week))
+        object.__setattr__(self, "granted_minutes_per_week", Decimal(self.granted_minutes_per_week))
+        for name in ("applied_minutes_per_week", "granted_minutes_per_week"):
+            value = getattr(self, name)
+            if not value.is_finite() or value < 0:
+                raise ValueError(f"case {self.case_id}: {name} must be zero or more, got {value}")
+
+
+def cases_from_services(rows: Iterable[ServiceMinutes]) -> list[CaseMinutes]:
+    """Sum service rows per case (first-seen order) and count services with minutes > 0."""
+    applied: dict[str, Decimal] = {}
+    granted: dict[str, Decimal] = {}
+    applied_count: dict[str, int] = {}
+    granted_count: dict[str, int] = {}
+    for row in rows:
+        key = row.case_id
+        applied_minutes = Decimal(row.applied_minutes_per_week)
+        granted_minutes = Decimal(row.granted_minutes_per_week)
+        applied[key] = applied.get(key, Decimal(0)) + applied_minutes
+        granted[key] = granted.get(key, Decimal(0)) + granted_minutes
+        applied_count[key] = applied_count.get(key, 0) + (applied_minutes > 0)
+        granted_count[key] = granted_count.get(key, 0) + (granted_minutes > 0)
+    return [
+        CaseMinutes(
+            case_id=key,
+            applied_minutes_per_week=applied[key],
+            granted_minutes_per_week=granted[key],
+            applied_services=applied_count[key],
+            granted_services=granted_count[key],
+        )
+        for key in applied
+    ]
+
+
+@dataclass(frozen=True)
+class HourlyCaseResult:
+    case_id: str
+    applied_minutes_per_week: Decimal
+    granted_minutes_per_week: Decimal
+    saved_minutes_per_week: Decimal
+    applied_services: int | None
+    granted_services: int | None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HourlyResult:
+    cases: tuple[HourlyCaseResult, ...]
+    citizens: int
+    applied_minutes_per_week: Decimal
+    granted_minutes_per_week: Decimal
+    saved_minutes_per_week: Decimal
+    saved_hours_per_week: Decimal
+    share_needed_by_minutes: Decimal | None
+    applied_services: int | None
+    granted_services: int | None
+    share_needed_by_count: Decimal | None
+    saved_kr_per_week: Decimal
+    saved_kr_per_month: Decimal
+    saved_kr_per_year: Decimal
+    assumptions: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def saved_hours_per_week_text(self) -> str:
+        return format_hours_minutes(self.saved_minutes_per_week)
+
+    @property
+    def flagged_cases(self) -> tuple[HourlyCaseResult, ...]:
+        return tuple(case for case in self.cases if case.flags)
+
+
+def _share(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    return None if whole == 0 else Decimal(part) / Decimal(whole)
+
+
+def hourly_model(
+    cases: Iterable[CaseMinutes], assumptions: HourlyAssumptions | None = None
+) -> HourlyResult:
+    """Saved minutes, hours and kronor per week, month and year (Timrå's model)."""
+    assumptions = assumptions or HourlyAssumptions()
+    case_results = []
+    for case in cases:
+        flags: tuple[str, ...] = ()
+        if case.granted_minutes_per_week > case.applied_minutes_per_week:
+            flags = (GRANTED_ABOVE_APPLIED,)
+        case_results.append(
+            HourlyCaseResult(
+                case_id=case.case_id,
+                applied_minutes_per_week=case.applied_minutes_per_week,
+                granted_minutes_per_week=case.granted_minutes_per_week,
+                saved_minutes_per_week=(
+                    case.applied_minutes_per_week - case.granted_minutes_per_week
+                ),
+                applied_services=case.applied_services,
+                granted_services=case.granted_services,
+                flags=flags,
+            )
+        )
+    applied = sum((c.applied_minutes_per_week for c in case_results), Decimal(0))
+    granted = sum((c.granted_minutes_per_week for c in case_results), Decimal(0))
+    saved = applied - granted
+
+    counts_known = bool(case_results) and all(
+        c.applied_services is not None and c.granted_services is not None for c in case_results
+    )
+    applied_services = sum(c.applied_services or 0 for c in case_results) if counts_known else None
+    granted_services = sum(c.granted_services or 0 for c in case_results) if counts_known else None
+
+    # Kronor are computed as minutes × cost ÷ 60 so that the only division comes last.
+    kr_minutes = saved * assumptions.hourly_cost
+    return HourlyResult(
+        cases=tuple(case_results),
+        citizens=len(case_results),
+        applied_minutes_per_week=applied,
+        granted_minutes_per_week=granted,
+        saved_minutes_per_week=saved,
+        saved_hours_per_week=saved / MINUTES_PER_HOUR,
+        share_needed_by_minutes=_share(granted, applied),
+        applied_services=applied_services,
+        granted_services=granted_services,
+        share_needed_by_count=(
+            _share(granted_services, applied_services) if applied_services is not None else None
+        ),
+        saved_kr_per_week=kr_minutes / MINUTES_PER_HOUR,
+        saved_kr_per_month=kr_minutes * assumptions.weeks_per_month / MINUTES_PER_HOUR,
+        saved_kr_per_year=(
+            kr_minutes * assumptions.weeks_per_month * MONTHS_PER_YEAR / MINUTES_PER_HOUR
+        ),
+        assumptions=assumptions.as_dict(),
+    )
+
+
+# --- level (tariff) model -----------------------------------------------------------------
+
+
+class TariffLevelMissing(ValueError):
+    """A case names a needs level that the tariff does not price."""
+
+    def __init__(self, level: int, known_levels: Iterable[int], case_id: str | None = None):
+        self.level = level
+        self.case_id = case_id
+        self.known_levels = tuple(sorted(known_levels))
+        known = ", ".join(str(lvl) for lvl in self.known_levels) or "none"
+        where = f"case {case_id}: " if case_id is not None else ""
+        super().__init__(f"{where}level {level} is not in the tariff (levels: {known})")
+
+
+@dataclass(frozen=True)
+class Tariff:
+    """Monthly compensation per needs level (kr per month)."""
+
+    levels: Mapping[int, Decimal]
+
+    def __post_init__(self) -> None:
+        frozen = {int(level): Decimal(amount) for level, amount in self.levels.items()}
+        object.__setattr__(self, "levels", MappingProxyType(frozen))
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self.levels.items())))
+
+    def compensation(self, level: int, case_id: str | None = None) -> Decimal:
+        try:
+            return self.levels[level]
+        except KeyError:
+            raise TariffLevelMissing(level, self.levels, case_id) from None
+
+    def as_dict(self) -> dict[str, str]:
+        return {str(level): decimal_text(self.levels[level]) for level in sorted(self.levels)}
+
+
+@dataclass(frozen=True)
+class LevelAssumptions:
+    therapist_hourly_cost: Decimal = Decimal("337.50")
+    therapist_cost: TherapistCost = "once"
+    months: tuple[int, ...] = (1, 6)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "therapist_hourly_cost", Decimal(self.therapist_hourly_cost))
+        object.__setattr__(self, "months", tuple(dict.fromkeys(int(m) for m in self.months)))
+        cost = self.therapist_hourly_cost
+        if not cost.is_finite() or cost < 0:
+            raise ValueError(f"therapist hourly cost must be zero or more, got {cost}")
+        if self.therapist_cost not in THERAPIST_COST_CHOICES:
+            raise ValueError(
+                f"therapist cost must be 'once' or 'monthly', got {self.therapist_cost!r}"
+            )
+        if not self.months or any(m < 1 for m in self.months):
+            raise ValueError(f"months must be one or more whole numbers ≥ 1, got {self.months}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "therapist_hourly_cost": decimal_text(self.therapist_hourly_cost),
+            "therapist_cost": self.therapist_cost,
+            "months": list(self.months),
+        }
+
+
+@dataclass(frozen=True)
+class LevelCase:
+    case_id: str
+    level_before: int
+    level_after: int
+    therapist_hours: Decimal = Decimal(0)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "therapist_hours", Decimal(self.therapist_hours))
+        if not self.therapist_hours.is_finite() or self.therapist_hours < 0:
+            raise ValueError(
+                f"case {self.case_id}: therapist hours must be zero or more, "
+                f"got {self.therapist_hours}"
+            )
+
+
+@dataclass(frozen=True)
+class LevelCaseResult:
+    case_id: str
+    level_before: int
+    level_after: int
+    therapist_hours: Decimal
+    compensation_before: Decimal
+    compensation_after: Decimal
+    gross_kr_per_month: Decimal
+    therapist_cost_kr: Decimal
+    net_kr: Mapping[int, Decimal]
+
+
+@dataclass(frozen=True)
+class LevelResult:
+    cases: tuple[LevelCaseResult, ...]
+    citizens: int
+    gross_kr_per_month: Decimal
+    therapist_cost_kr: Decimal
+    net_kr: Mapping[int, Decimal]
+    assumptions: dict[str, Any] = field(default_factory=dict)
+
+
+def net_over_months(
+    gross_per_month: Decimal, therapist_cost: Decimal, months: int, convention: TherapistCost
+) -> Decimal:
+    """N × gross − cost ("once") or N × (gross − cost) ("monthly")."""
+    if convention == "monthly":
+        return months * (gross_per_month - therapist_cost)
+    return months * gross_per_month - therapist_cost
+
+
+def level_model(
+    cases: Iterable[LevelCase], tariff: Tariff, assumptions: LevelAssumptions | None = None
+) -> LevelResult:
+    """Net effect of level changes over N months, less the therapist's cost (Örebro's model).
+
+    Raises ``TariffLevelMissing`` for a level the tariff does not price.
+    """
+    assumptions = assumptions or LevelAssumptions()
+    case_results = []
+    for case in cases:
+        before = tariff.compensation(case.level_before, case.case_id)
+        after = tariff.compensation(case.level_after, case.case_id)
+        gross = before - after
+        therapist_cost = case.therapist_hours * assumptions.therapist_hourly_cost
+        net = {
+            months: net_over_months(gross, therapist_cost, months, assumptions.therapist_cost)
+            for months in assumptions.months
+        }
+        case_results.append(
+            LevelCaseResult(
+                case_id=case.case_id,
+                level_before=case.level_before,
+                level_after=case.level_after,
+                therapist_hours=case.therapist_hours,
+                compensation_before=before,
+                compensation_after=after,
+                gross_kr_per_month=gross,
+                therapist_cost_kr=therapist_cost,
+                net_kr=MappingProxyType(net),
+            )
+        )
+    total_net = {
+        months: sum((c.net_kr[months] for c in case_results), Decimal(0))
+        for months in assumptions.months
+    }
+    return LevelResult(
+        cases=tuple(case_results),
+        citizens=len(case_results),
+        gross_kr_per_month=sum((c.gross_kr_per_month for c in case_results), Decimal(0)),
+        therapist_cost_kr=sum((c.therapist_cost_kr for c in case_results), Decimal(0)),
+        net_kr=MappingProxyType(total_net),
+        assumptions={**assumptions.as_dict(), "tariff": tariff.as_dict()},
+    )
+
+
+# --- display summaries (rounded, JSON-ready) ----------------------------------------------
+
+
+def display_number(value: Decimal) -> int | float:
+    """Minutes or hours as a JSON number: an ``int`` when whole, else a ``float``."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _share_number(value: Decimal | None) -> float | None:
+    rounded = round_share(value)
+    return None if rounded is None else float(rounded)
+
+
+def hourly_summary(result: HourlyResult) -> dict[str, Any]:
+    """The hourly result as plain, rounded values (the ``savings hourly`` JSON document)."""
+    return {
+        "model": "hourly",
+        "assumptions": dict(result.assumptions),
+        "cases": [
+            {
+                "case_id": case.case_id,
+                "applied_minutes_per_week": display_number(case.applied_minutes_per_week),
+                "granted_minutes_per_week": display_number(case.granted_minutes_per_week),
+                "saved_minutes_per_week": display_number(case.saved_minutes_per_week),
+                "applied_services": case.applied_services,
+                "granted_services": case.granted_services,
+                "flags": list(case.flags),
+            }
+            for case in result.cases
+        ],
+        "totals": {
+            "citizens": result.citizens,
+            "applied_minutes_per_week": display_number(result.applied_minutes_per_week),
+            "granted_minutes_per_week": display_number(result.granted_minutes_per_week),
+            "saved_minutes_per_week": display_number(result.saved_minutes_per_week),
+            "saved_hours_per_week_text": result.saved_hours_per_week_text,
+            "share_needed_by_minutes": _share_number(result.share_needed_by_minutes),
+            "applied_services": result.applied_services,
+            "granted_services": result.granted_services,
+            "share_needed_by_count": _share_number(result.share_needed_by_count),
+            "saved_kr_per_week": round_kr(result.saved_kr_per_week),
+            "saved_kr_per_month": round_kr(result.saved_kr_per_month),
+            "saved_kr_per_year": round_kr(result.saved_kr_per_year),
+        },
+    }
+
+
+def _net_kr_display(net: Mapping[int, Decimal]) -> dict[str, int]:
+    return {str(months): round_kr(amount) for months, amount in net.items()}
+
+
+def level_summary(result: LevelResult) -> dict[str, Any]:
+    """The level result as plain, rounded values (the ``savings level`` JSON document)."""
+    return {
+        "model": "level",
+        "assumptions": dict(result.assumptions),
+        "cases": [
+            {
+                "case_id": case.case_id,
+                "level_before": case.level_before,
+                "level_after": case.level_after,
+                "therapist_hours": display_number(case.therapist_hours),
+                "gross_kr_per_month": round_kr(case.gross_kr_per_month),
+                "therapist_cost_kr": round_kr(case.therapist_cost_kr),
+                "net_kr": _net_kr_display(case.net_kr),
+            }
+            for case in result.cases
+        ],
+        "totals": {
+            "citizens": result.citizens,
+            "gross_kr_per_month": round_kr(result.gross_kr_per_month),
+            "therapist_cost_kr": round_kr(result.therapist_cost_kr),
+            "net_kr": _net_kr_display(result.net_kr),
+        },
+    }
