@@ -4,9 +4,11 @@ import datetime
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     OuterRef,
     Prefetch,
     Q,
@@ -74,10 +76,22 @@ def with_name_visibility(queryset: QuerySet, user: User, citizen_path: str = "")
     return queryset.annotate(name_granted=name_granted(user, citizen_path))
 
 
+def overdue_condition(today: datetime.date | None = None) -> Q:
+    """Received and not booked within the target, or booked for a time that has passed."""
+    visit_passed = Exists(
+        JointVisit.objects.filter(
+            application=OuterRef("pk"),
+            status=JointVisit.Status.BOOKED,
+            scheduled_at__lt=timezone.now(),
+        )
+    )
+    return Q(status=Application.Status.RECEIVED, received_on__lt=booking_deadline(today)) | (
+        Q(status=Application.Status.VISIT_BOOKED) & Q(visit_passed)
+    )
+
+
 def work_queue_for(*, user: User, today: datetime.date | None = None) -> QuerySet[Application]:
     """Open applications the user may see, with everything the queue shows in one query."""
-    deadline = booking_deadline(today)
-    now = timezone.now()
     booked_visits = JointVisit.objects.filter(
         application=OuterRef("pk"), status=JointVisit.Status.BOOKED
     ).order_by("scheduled_at")
@@ -97,8 +111,7 @@ def work_queue_for(*, user: User, today: datetime.date | None = None) -> QuerySe
             name_granted=name_granted(user, "citizen"),
         )
         .annotate(
-            overdue=Q(status=Application.Status.RECEIVED, received_on__lt=deadline)
-            | Q(status=Application.Status.VISIT_BOOKED, next_visit_at__lt=now),
+            overdue=ExpressionWrapper(overdue_condition(today), output_field=BooleanField()),
             # Protected citizens sort by a blank name for users who may not see it.
             sort_name=Case(
                 When(Q(citizen__protected_identity=True, name_granted=False), then=Value("")),
@@ -197,13 +210,11 @@ def staff_with_role(role: Role, team_id: int | None = None) -> QuerySet[User]:
 
 def work_queue_counts(*, user: User, today: datetime.date | None = None) -> dict[str, int]:
     """The figures above the queue, in one aggregate query, by the same rules as the rows."""
-    mine = work_queue_for(user=user, today=today).filter(
-        case_officer=user, status__in=OPEN_STATUSES
-    )
-    return mine.order_by().aggregate(
+    mine = applications_visible_to(user).filter(case_officer=user, status__in=OPEN_STATUSES)
+    return mine.aggregate(
         open=Count("pk"),
         to_book=Count("pk", filter=Q(status=Application.Status.RECEIVED)),
-        overdue=Count("pk", filter=Q(overdue=True)),
+        overdue=Count("pk", filter=overdue_condition(today)),
     )
 
 

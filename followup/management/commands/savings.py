@@ -358,6 +358,10 @@ def _percent(share: Decimal | None) -> str:
     return "–" if share is None else f"{round_half_away(share * 100)} %"
 
 
+def _months_text(months: int) -> str:
+    return f"{months} month" if months == 1 else f"{months} months"
+
+
 def _pairs(pairs: list[tuple[str, str]]) -> list[str]:
     width = max(len(label) for label, _ in pairs)
     return [f"{label.ljust(width)}  {value}" for label, value in pairs]
@@ -459,7 +463,10 @@ def level_table(result: LevelResult) -> str:
         *[_kr(result.net_kr[m]) for m in months],
     ]
     lines += _grid(headers, rows, footer)
-    lines += ["", *_pairs([(f"Net over {m} months", format_kr(result.net_kr[m])) for m in months])]
+    lines += [
+        "",
+        *_pairs([(f"Net over {_months_text(m)}", format_kr(result.net_kr[m])) for m in months]),
+    ]
     return "\n".join(lines)
 
 
@@ -574,9 +581,10 @@ class Command(BaseCommand):
             ),
         )
         for case in result.flagged_cases:
-            rows = ", ".join(str(row) for row in rows_of_case[case.case_id])
+            rows = rows_of_case[case.case_id]
+            where = f"row {rows[0]}" if len(rows) == 1 else f"rows {', '.join(map(str, rows))}"
             warnings.append(
-                f"warning: {path}, case {case.case_id} (rows {rows}): granted "
+                f"warning: {path}, case {case.case_id} ({where}): granted "
                 f"{_minutes(case.granted_minutes_per_week)} min/week is above applied "
                 f"{_minutes(case.applied_minutes_per_week)} min/week"
             )

@@ -1,0 +1,251 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Application, Goal, ServiceType
+from rehab.models import Team
+from tracks.models import Track
+
+
+class FollowUpInterval(models.Model):
+    """When follow-ups fall due after a decision, per track (admin-editable)."""
+
+    track = models.PositiveSmallIntegerField(
+        _("track"),
+        choices=Track.choices,
+        null=True,
+        blank=True,
+        help_text=_("Empty: cases without a track (e.g. handed over)."),
+    )
+    months = models.PositiveSmallIntegerField(_("months after the decision"))
+
+    class Meta:
+        ordering = ["track", "months"]
+        constraints = [
+            models.UniqueConstraint(fields=["track", "months"], name="one_interval_per_track")
+        ]
+        verbose_name = _("follow-up interval")
+        verbose_name_plural = _("follow-up intervals")
+
+    def __str__(self):
+        return f"{self.get_track_display() or '–'}: {self.months}"
+
+
+class FollowUp(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        DUE = "due", _("Due")
+        DONE = "done", _("Done")
+
+    class Attainment(models.TextChoices):
+        ACHIEVED = "achieved", _("Achieved")
+        PARTLY = "partly", _("Partly achieved")
+        NOT = "not", _("Not achieved")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    months = models.PositiveSmallIntegerField(_("months after the decision"))
+    due_on = models.DateField(_("due"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    level_now = models.PositiveSmallIntegerField(_("needs level now"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=4000)
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["due_on"]
+        constraints = [
+            # Scheduling twice creates nothing twice.
+            models.UniqueConstraint(
+                fields=["application", "months"], name="one_follow_up_per_interval"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_on"])]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+
+    def __str__(self):
+        return f"{self.months} mån {self.due_on:%Y-%m-%d}"
+
+
+class FollowUpService(models.Model):
+    """Services and minutes the citizen has at the follow-up."""
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="services")
+    service = models.ForeignKey(ServiceType, on_delete=models.PROTECT)
+    minutes_per_week = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["follow_up", "service"], name="one_row_per_follow_up_service"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.service}: {self.minutes_per_week or 0}"
+
+
+class GoalAttainment(models.Model):
+    follow_up = models.ForeignKey(
+        FollowUp, on_delete=models.CASCADE, related_name="goal_attainments"
+    )
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="attainments")
+    attainment = models.CharField(
+        _("attainment"), max_length=10, choices=FollowUp.Attainment.choices
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follow_up", "goal"], name="one_attainment_per_goal")
+        ]
+
+    def __str__(self):
+        return self.get_attainment_display()
+
+
+class CaseClosure(models.Model):
+    class Reason(models.TextChoices):
+        NEEDS_ENDED = "needs_ended", _("Needs ended")
+        DECLINED = "declined", _("Declined")
+        MOVED = "moved", _("Moved")
+        DECEASED = "deceased", _("Deceased")
+        HANDED_OVER = "handed_over", _("Handed over")
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="closure"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    closed_on = models.DateField(_("closed on"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["reason"])]
+        verbose_name = _("case closure")
+        verbose_name_plural = _("case closures")
+
+    def __str__(self):
+        return self.get_reason_display()
+
+
+class Validity(models.Model):
+    """A version valid from a date until the next version starts (or ``valid_to``)."""
+
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-valid_from"]
+
+
+class SavingsParameters(Validity):
+    """Hourly cost, weeks per month and the therapist's hourly cost, versioned."""
+
+    hourly_cost = models.DecimalField(
+        _("home care cost per hour (kr)"), max_digits=8, decimal_places=2, default=200
+    )
+    weeks_per_month = models.DecimalField(
+        _("weeks per month"), max_digits=4, decimal_places=2, default=4.5
+    )
+    therapist_hourly_cost = models.DecimalField(
+        _("therapist cost per hour (kr)"), max_digits=8, decimal_places=2, default=337.5
+    )
+
+    class Meta(Validity.Meta):
+        verbose_name = _("savings parameters")
+        verbose_name_plural = _("savings parameters")
+        constraints = [
+            models.UniqueConstraint(fields=["valid_from"], name="one_parameter_set_per_date")
+        ]
+
+    def __str__(self):
+        return f"{self.valid_from:%Y-%m-%d}"
+
+
+class Tariff(Validity):
+    """Monthly compensation per needs level (the level model), versioned."""
+
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta(Validity.Meta):
+        verbose_name = _("tariff")
+        verbose_name_plural = _("tariffs")
+
+    def __str__(self):
+        return f"{self.name} ({self.valid_from:%Y-%m-%d})"
+
+
+class TariffLevel(models.Model):
+    tariff = models.ForeignKey(Tariff, on_delete=models.CASCADE, related_name="levels")
+    level = models.PositiveSmallIntegerField(_("level"))
+    monthly_compensation = models.DecimalField(
+        _("compensation per month (kr)"), max_digits=10, decimal_places=2
+    )
+
+    class Meta:
+        ordering = ["level"]
+        constraints = [
+            models.UniqueConstraint(fields=["tariff", "level"], name="one_row_per_level")
+        ]
+
+    def __str__(self):
+        return f"{self.level}: {self.monthly_compensation}"
+
+
+class ReportRequest(models.Model):
+    """A follow-up report a manager ordered; the worker renders it into ``file``."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    teams = models.ManyToManyField(Team, verbose_name=_("teams"))
+    tracks = models.JSONField(_("tracks"), default=list)
+    # The same parameters ordered again give this same request (one report).
+    request_key = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to="reports/", blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request_key"],
+                condition=~Q(status="failed"),
+                name="one_live_report_per_request",
+            )
+        ]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self):
+        return f"{self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
