@@ -101,6 +101,7 @@ class ApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["case_officer"].queryset = staff_with_role(Role.CASE_OFFICER, team_id)
         self.fields["therapist"].queryset = staff_with_role(Role.THERAPIST)
+        self.fields["physio"].queryset = staff_with_role(Role.PHYSIO)
         self.fields["version"].required = editing
         self.services = list(ServiceType.objects.filter(active=True))
         existing = {}

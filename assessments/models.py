@@ -166,6 +166,15 @@ class Application(Versioned):
         null=True,
         blank=True,
     )
+    physio = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("physiotherapist"),
+        on_delete=models.PROTECT,
+        related_name="applications_as_physio",
+        null=True,
+        blank=True,
+        help_text=_("Brought in when the citizen needs a physiotherapist too."),
+    )
     import_key = models.CharField(max_length=100, blank=True, editable=False)
 
     class Meta:

@@ -2,6 +2,7 @@
 the selectors: case officers their team's, therapists and physios what they are assigned."""
 
 import rules
+from django.db.models import Q
 
 from rehab.roles import is_case_officer, is_physio, is_therapist
 
@@ -17,8 +18,16 @@ def assigned_therapist(user, application):
 
 
 @rules.predicate
+def assigned_physio(user, application):
+    return application is not None and application.physio_id == user.pk
+
+
+@rules.predicate
 def assigned_to_citizen(user, citizen):
-    return citizen is not None and citizen.applications.filter(therapist=user).exists()
+    return (
+        citizen is not None
+        and citizen.applications.filter(Q(therapist=user) | Q(physio=user)).exists()
+    )
 
 
 rules.add_perm("assessments.view_work_queue", is_case_officer)
@@ -32,9 +41,11 @@ rules.add_perm(
 )
 rules.add_perm("assessments.change_citizen", is_case_officer & in_users_team)
 rules.add_perm("assessments.add_application", is_case_officer & in_users_team)
+# The therapist and physio assigned to the application; one predicate for every rule.
+assigned_clinician = (is_therapist & assigned_therapist) | (is_physio & assigned_physio)
+
 rules.add_perm(
-    "assessments.view_application",
-    (is_case_officer & in_users_team) | ((is_therapist | is_physio) & assigned_therapist),
+    "assessments.view_application", (is_case_officer & in_users_team) | assigned_clinician
 )
 rules.add_perm("assessments.change_application", is_case_officer & in_users_team)
 rules.add_perm("assessments.book_visit", is_case_officer & in_users_team)
@@ -42,10 +53,9 @@ rules.add_perm(
     "assessments.record_visit",
     (is_therapist & assigned_therapist) | (is_case_officer & in_users_team),
 )
-rules.add_perm("assessments.record_instrument", (is_therapist | is_physio) & assigned_therapist)
+rules.add_perm("assessments.record_instrument", assigned_clinician)
 rules.add_perm("assessments.write_assessment_basis", is_therapist & assigned_therapist)
 rules.add_perm(
-    "assessments.view_assessment_basis",
-    (is_case_officer & in_users_team) | ((is_therapist | is_physio) & assigned_therapist),
+    "assessments.view_assessment_basis", (is_case_officer & in_users_team) | assigned_clinician
 )
 rules.add_perm("assessments.record_decision", is_case_officer & in_users_team)

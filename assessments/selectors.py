@@ -49,8 +49,10 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
     scope = Q(pk__in=[])
     if Role.CASE_OFFICER in roles and user.team_id:
         scope |= Q(team_id=user.team_id)
-    if roles & {Role.THERAPIST, Role.PHYSIO}:
+    if Role.THERAPIST in roles:
         scope |= Q(therapist=user)
+    if Role.PHYSIO in roles:
+        scope |= Q(physio=user)
     return Application.objects.filter(scope)
 
 
@@ -60,7 +62,8 @@ def citizens_visible_to(user: User) -> QuerySet[Citizen]:
     if Role.CASE_OFFICER in roles and user.team_id:
         scope |= Q(team_id=user.team_id)
     if roles & {Role.THERAPIST, Role.PHYSIO}:
-        scope |= Q(Exists(Application.objects.filter(citizen=OuterRef("pk"), therapist=user)))
+        assigned = Application.objects.filter(Q(therapist=user) | Q(physio=user))
+        scope |= Q(Exists(assigned.filter(citizen=OuterRef("pk"))))
     return Citizen.objects.filter(scope)
 
 
@@ -252,7 +255,8 @@ def instrument_results(*, application: Application) -> list[InstrumentResult]:
 
 
 def applied_vs_granted(*, application: Application) -> dict:
-    """Applied and granted minutes per service side by side, and the totals' difference."""
+    """Applied and granted minutes per service side by side, and the minutes saved
+    (applied − granted, as the savings models count them)."""
     applied = {row.service_id: row for row in application.applied_services.all()}
     decision = getattr(application, "decision", None)
     granted = {}
@@ -269,7 +273,7 @@ def applied_vs_granted(*, application: Application) -> dict:
                 "applied": row.minutes_per_week,
                 "granted": given.minutes_per_week if given else None,
                 "granted_at_all": given is not None,
-                "difference": granted_minutes - applied_minutes,
+                "saved": applied_minutes - granted_minutes,
             }
         )
     total_applied = sum(r["applied"] or 0 for r in rows)
@@ -278,7 +282,7 @@ def applied_vs_granted(*, application: Application) -> dict:
         "rows": rows,
         "applied": total_applied,
         "granted": total_granted,
-        "difference": total_granted - total_applied,
+        "saved": total_applied - total_granted,
     }
 
 

@@ -51,6 +51,7 @@ APPLICATION_FIELDS = [
     "existing_services",
     "case_officer",
     "therapist",
+    "physio",
 ]
 
 
@@ -90,6 +91,16 @@ def _save_versioned(instance, fields: list[str], expected_version: int) -> None:
     if updated != 1:
         raise ConflictError()
     instance.version = expected_version + 1
+
+
+def _insert_once(instance) -> None:
+    """Insert a one-per-application record; if somebody else inserted it a moment ago,
+    say so instead of failing with a database error."""
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        raise ConflictError() from None
 
 
 def _move_status(application: Application, *, allowed: set, to: str, refusal) -> None:
@@ -181,6 +192,7 @@ def application_create(
     after_inpatient_stay: bool = False,
     existing_services: str = "",
     therapist: User | None = None,
+    physio: User | None = None,
     import_key: str = "",
 ) -> Application:
     _validate_services(services)
@@ -193,6 +205,7 @@ def application_create(
         existing_services=existing_services,
         case_officer=case_officer,
         therapist=therapist,
+        physio=physio,
         team=case_officer.team or citizen.team,
         import_key=import_key,
     )
@@ -249,6 +262,12 @@ def joint_visit_book(
     )
 
 
+# What must happen after a decision is recorded, in the same transaction. The follow-up
+# stage registers its scheduling here (followup.apps), since assessments may not import
+# followup (dependencies point followup → tracks → assessments).
+AFTER_DECISION: list = []
+
+
 # --- Joint visit findings, instruments, assessment basis, decision -------------------------
 
 VISIT_FINDING_FIELDS = [
@@ -284,6 +303,13 @@ def joint_visit_record(
 ) -> JointVisit:
     """Save what the joint visit found. ``complete`` marks the visit done and the application
     assessed; a draft can be saved any number of times before that."""
+    if visit.application.status not in {
+        Application.Status.VISIT_BOOKED,
+        Application.Status.ASSESSED,
+    }:
+        raise ValidationError(
+            _("The joint visit can no longer be changed: the case has moved on to its track.")
+        )
     for key, value in findings.items():
         if key in VISIT_FINDING_FIELDS:
             setattr(visit, key, value)
@@ -339,6 +365,9 @@ def joint_visit_record(
     return visit
 
 
+WALKING_AID = _("walking aid used")
+NO_WALKING_AID = _("no walking aid")
+
 # Flags that call for attention; others (such as EQ-5D "full health") are only facts.
 CONCERN_FLAGS = {"high_risk", "high_concern", "increased_fall_risk", "any_extreme"}
 
@@ -360,11 +389,12 @@ def _stored_result(result: scoring.ScoreResult) -> dict:
     variant = ""
     if isinstance(result, scoring.TugResult):
         score_text = f"{result.seconds} s"
-        variant = "walking aid" if result.walking_aid_used else "no walking aid"
+        variant = WALKING_AID if result.walking_aid_used else NO_WALKING_AID
     elif isinstance(result, scoring.Eq5d5lResult):
         score_text = f"{result.health_state}, VAS {result.vas}"
     with translation.override("sv"):
         interpretation = str(result.interpretation)
+        variant = str(variant)
     return {
         "version": result.version,
         "variant": variant,
@@ -420,7 +450,7 @@ def assessment_basis_save(
             recommended_measures=recommended_measures,
         )
         basis.full_clean(validate_unique=False)
-        basis.save()
+        _insert_once(basis)
     else:
         if basis.handed_over_at:
             raise ValidationError(_("The assessment basis has already been handed over."))
@@ -433,9 +463,9 @@ def assessment_basis_save(
     if hand_over:
         _move_status(
             application,
-            allowed={Application.Status.ASSESSED, Application.Status.IN_TRACK},
+            allowed={Application.Status.IN_TRACK},
             to=Application.Status.AWAITING_DECISION,
-            refusal=_("The basis can be handed over once the joint visit is completed."),
+            refusal=_("The basis can be handed over once the track is confirmed."),
         )
         basis.handed_over_at = timezone.now()
         AssessmentBasis.objects.filter(pk=basis.pk).update(handed_over_at=basis.handed_over_at)
@@ -472,7 +502,7 @@ def decision_record(
     if decision is None:
         decision = Decision(application=application, **fields)
         decision.full_clean(validate_unique=False)
-        decision.save()
+        _insert_once(decision)
     else:
         for key, value in fields.items():
             setattr(decision, key, value)
@@ -493,4 +523,6 @@ def decision_record(
         to=Application.Status.DECIDED,
         refusal=_("A decision can be recorded once the case awaits it."),
     )
+    for hook in AFTER_DECISION:
+        hook(decision=decision)
     return decision

@@ -452,10 +452,13 @@ def decision_record(request, public_id):
     granted = {}
     initial = {"decided_on": timezone.localdate()}
     if decision is not None:
-        granted = {
-            row.service_id: (row.minutes_per_week if row.service.has_minutes else True)
+        # Services the decision did not grant show as not granted (0 minutes or unticked),
+        # never as the applied amount, so saving again grants nothing by accident.
+        granted = {row.service_id: (0 if row.service.has_minutes else False) for row in applied}
+        granted.update(
+            (row.service_id, row.minutes_per_week if row.service.has_minutes else True)
             for row in decision.granted_services.all()
-        }
+        )
         initial = {
             "version": decision.version,
             "decided_on": decision.decided_on,

@@ -5,4 +5,9 @@ from . import views
 app_name = "followup"
 urlpatterns = [
     path("overview/", views.overview, name="overview"),
+    path(
+        "applications/<uuid:public_id>/follow-ups/<int:months>/",
+        views.follow_up,
+        name="follow_up",
+    ),
 ]

@@ -9,6 +9,9 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .roles import CASE_ROLES, roles_of
 
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
@@ -26,7 +29,14 @@ def permission_required(perm: str, fn=None):
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            obj = fn(request, **kwargs) if fn else None
+            try:
+                obj = fn(request, **kwargs) if fn else None
+            except Http404:
+                # Only the roles that work on cases can be told a case is not theirs (404);
+                # managers and administrators have no access to case records at all (403).
+                if not set(roles_of(request.user)) & CASE_ROLES:
+                    raise PermissionDenied from None
+                raise
             request.permission_object = obj
             if perm != AUTHENTICATED and not request.user.has_perm(perm, obj):
                 raise PermissionDenied

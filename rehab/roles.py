@@ -13,6 +13,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("System administrator")
 
 
+# The roles that work on individual cases; the others see no case records.
+CASE_ROLES = {Role.CASE_OFFICER, Role.THERAPIST, Role.PHYSIO}
+
 # Where each role starts after logging in, in order of precedence for users with several roles.
 START_PAGES = {
     Role.CASE_OFFICER: "assessments:work_queue",

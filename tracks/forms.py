@@ -19,6 +19,9 @@ class TrackForm(forms.Form):
     track = forms.TypedChoiceField(
         label=_("Track"), choices=Track.choices, coerce=int, widget=forms.RadioSelect
     )
+    # The application's version the user saw: a stale one means somebody else confirmed a
+    # track (or moved the case on) meanwhile, see ``services.track_confirm``.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     override_reason = forms.CharField(
         label=_("Reason for another track"),
         required=False,
@@ -36,7 +39,6 @@ class InterventionForm(forms.ModelForm):
     class Meta:
         model = Intervention
         fields = [
-            "profession",
             "performed_on",
             "kind",
             "minutes",

@@ -3,7 +3,6 @@
 from django.db.models import Count, Q, QuerySet, Sum
 
 from assessments.models import Application, JointVisit
-from assessments.selectors import with_name_visibility
 from rehab.models import User
 from rehab.roles import Role, roles_of
 
@@ -12,6 +11,9 @@ from .track_rules import Proposal, propose_track
 
 THERAPIST = Intervention.Profession.THERAPIST
 PHYSIO = Intervention.Profession.PHYSIO
+INTERVENTION_STATUSES = frozenset(
+    {Application.Status.IN_TRACK, Application.Status.AWAITING_DECISION}
+)
 
 
 def latest_done_visit(application: Application) -> JointVisit | None:
@@ -30,11 +32,6 @@ def proposal_from(application: Application, visit: JointVisit | None) -> Proposa
         potential_for_independence=visit.potential_for_independence if visit else None,
         motivated_to_train=visit.motivated_to_train if visit else None,
     )
-
-
-def proposal_for(application: Application) -> Proposal:
-    """The track the rules propose from the data as it is now, with the reasons."""
-    return proposal_from(application, latest_done_visit(application))
 
 
 def track_assignment_for(application: Application) -> TrackAssignment | None:
@@ -65,31 +62,29 @@ def intervention_totals(application: Application) -> dict[str, int]:
     return {key: value or 0 for key, value in totals.items()}
 
 
-def therapist_minutes(application: Application) -> int:
-    return intervention_totals(application)["therapist_minutes"]
-
-
 def therapist_visit_count(application: Application) -> int:
     return Intervention.objects.filter(application=application, profession=THERAPIST).count()
 
 
-def tracked_application_for_physio(*, user: User, public_id) -> Application:
-    """A physio may open the interventions of any case of their own team that is in a track.
+def profession_of(user: User, application: Application) -> str | None:
+    """The profession an intervention by ``user`` is recorded as: it follows the user's role.
 
-    The assessments selectors show physios only the cases they are the assigned therapist
-    of; physios are brought in by the therapist, and until that is recorded, the team's
-    physios may see and record interventions of the team's tracked cases (see
-    ``tracks.rules``). Raises ``Application.DoesNotExist`` otherwise.
+    A user with both roles counts as the therapist on the cases they are the therapist of
+    and as the physiotherapist on the others. None for a user with neither role.
     """
-    if Role.PHYSIO not in roles_of(user) or not user.team_id:
-        raise Application.DoesNotExist
+    roles = set(roles_of(user))
+    is_therapist, is_physio = Role.THERAPIST in roles, Role.PHYSIO in roles
+    if is_therapist and (not is_physio or application.therapist_id == user.pk):
+        return THERAPIST
+    if is_physio:
+        return PHYSIO
+    return None
+
+
+def accepts_interventions(application: Application) -> bool:
+    """Only a case with a confirmed track that is still in it (or awaits the decision after
+    it) takes interventions; a handed-over case never does."""
     return (
-        with_name_visibility(
-            Application.objects.filter(team_id=user.team_id, track_assignment__isnull=False),
-            user,
-            citizen_path="citizen",
-        )
-        .select_related("citizen", "case_officer", "therapist", "team")
-        .prefetch_related("applied_services__service", "visits__therapist", "visits__case_officer")
-        .get(public_id=public_id)
+        application.status in INTERVENTION_STATUSES
+        and TrackAssignment.objects.filter(application=application).exists()
     )

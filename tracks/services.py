@@ -14,30 +14,58 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Application
+from assessments.services import ConflictError
 from rehab.models import User
 
 from . import selectors
 from .models import Handover, Intervention, Track, TrackAssignment
 
 TRACK_STATUSES = {Application.Status.ASSESSED, Application.Status.IN_TRACK}
-INTERVENTION_STATUSES = {Application.Status.IN_TRACK, Application.Status.AWAITING_DECISION}
+INTERVENTION_STATUSES = selectors.INTERVENTION_STATUSES
 # From this therapist visit on, the therapist must say why another visit is needed.
 FIRST_EXTRA_THERAPIST_VISIT = 6
 MAX_MINUTES = 600
 
 
 def _lock(application: Application) -> Application:
-    """Re-read the application's status under a row lock (no-op on SQLite)."""
-    locked = Application.objects.select_for_update().only("pk", "status").get(pk=application.pk)
+    """Re-read the application's status and version under a row lock (no-op on SQLite)."""
+    locked = (
+        Application.objects.select_for_update()
+        .only("pk", "status", "version")
+        .get(pk=application.pk)
+    )
     application.status = locked.status
     return locked
 
 
-def _move(application: Application, status: str) -> None:
-    Application.objects.filter(pk=application.pk).update(
-        status=status, version=F("version") + 1, updated_at=timezone.now()
+def _move(
+    application: Application,
+    *,
+    allowed: set,
+    to: str,
+    refusal,
+    expected_version: int | None = None,
+) -> None:
+    """Move the application on in one guarded UPDATE: only from a status in ``allowed`` (and,
+    given ``expected_version``, only if nobody saved the application since); bump the version.
+
+    A refused move raises ``ConflictError`` when a version was expected, else a
+    ``ValidationError`` with ``refusal``; the caller's transaction then rolls back.
+    """
+    rows = Application.objects.filter(pk=application.pk, status__in=allowed)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    moved = rows.update(status=to, version=F("version") + 1, updated_at=timezone.now())
+    if not moved:
+        if expected_version is not None:
+            raise ConflictError()
+        raise ValidationError(refusal)
+    application.status = to
+    application.version = (
+        expected_version + 1
+        if expected_version is not None
+        else Application.objects.values_list("version", flat=True).get(pk=application.pk)
     )
-    application.status = status
 
 
 def _not_in_future(errors: dict, field: str, day) -> None:
@@ -47,18 +75,29 @@ def _not_in_future(errors: dict, field: str, day) -> None:
 
 @transaction.atomic
 def track_confirm(
-    *, application: Application, actor: User, track: int, override_reason: str = ""
+    *,
+    application: Application,
+    actor: User,
+    track: int,
+    expected_version: int,
+    override_reason: str = "",
 ) -> TrackAssignment:
     """Confirm (or change) the track; a track other than the proposed one needs a reason.
+
+    ``expected_version`` is the application's version the user saw: if somebody saved the
+    application since (another track confirmed, a status moved on), ``ConflictError`` is
+    raised and nothing is written. Confirming moves the application to "in track" and bumps
+    its version in one guarded update.
 
     The proposal is computed again here from the application and its latest completed joint
     visit, and stored with its reasons (English source text, translated when shown).
     """
-    _lock(application)
+    locked = _lock(application)
+    if locked.version != expected_version:
+        raise ConflictError()
+    refusal = _("A track can be chosen after the joint home visit and before the report back.")
     if application.status not in TRACK_STATUSES:
-        raise ValidationError(
-            _("A track can be chosen after the joint home visit and before the report back.")
-        )
+        raise ValidationError(refusal)
     visit = selectors.latest_done_visit(application)
     if visit is None:
         raise ValidationError(_("Complete the joint home visit before choosing a track."))
@@ -105,7 +144,13 @@ def track_confirm(
         assignment.confirmed_by = actor
     assignment.full_clean(validate_unique=False)
     assignment.save()
-    _move(application, Application.Status.IN_TRACK)
+    _move(
+        application,
+        allowed=TRACK_STATUSES,
+        to=Application.Status.IN_TRACK,
+        refusal=refusal,
+        expected_version=expected_version,
+    )
     return assignment
 
 
@@ -114,7 +159,6 @@ def intervention_add(
     *,
     application: Application,
     actor: User,
-    profession: str,
     performed_on: datetime.date,
     minutes: int,
     kind: str,
@@ -122,13 +166,20 @@ def intervention_add(
     notes: str = "",
     extra_visit_reason: str = "",
 ) -> Intervention:
-    """Record a therapist's or physio's visit; from the sixth therapist visit on, a reason."""
+    """Record a therapist's or physio's visit; from the sixth therapist visit on, a reason.
+
+    The profession is the actor's (see ``selectors.profession_of``), never the caller's
+    choice, so that the sixth-visit rule for therapists cannot be sidestepped.
+    """
     _lock(application)
-    if application.status not in INTERVENTION_STATUSES:
+    if not selectors.accepts_interventions(application):
         raise ValidationError(_("Interventions can be recorded only while the case is in a track."))
+    profession = selectors.profession_of(actor, application)
+    if profession is None:
+        raise ValidationError(
+            _("Only occupational therapists and physiotherapists record interventions.")
+        )
     errors = {}
-    if profession not in Intervention.Profession.values:
-        errors["profession"] = _("Choose a profession.")
     if kind not in Intervention.Kind.values:
         errors["kind"] = _("Choose the type of intervention.")
     if not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES:
@@ -217,5 +268,10 @@ def handover_record(
     )
     handover.full_clean(validate_unique=False)
     handover.save()
-    _move(application, Application.Status.AWAITING_DECISION)
+    _move(
+        application,
+        allowed={Application.Status.ASSESSED},
+        to=Application.Status.AWAITING_DECISION,
+        refusal=_("A handover can be recorded only once, straight after the joint home visit."),
+    )
     return handover

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from assessments.display import citizen_display_name
 from assessments.models import Application
 from assessments.selectors import application_detail
+from assessments.views import _add_errors
 from rehab.accesslog import log_access
 from rehab.models import AccessLogEntry
 from rehab.permissions import permission_required
@@ -31,26 +32,21 @@ TRACK_WORKERS = {Role.CASE_OFFICER, Role.THERAPIST, Role.PHYSIO}
 INTERVENTION_AUTHORS = {Role.THERAPIST, Role.PHYSIO}
 
 
-def _loader(roles: set[Role], *, physio_sees_team: bool = False):
+def _loader(roles: set[Role]):
     """``fn`` for ``permission_required``: the application the URL names, as the user sees it.
 
-    Returns None (so the permission check fails with 403) for users without any of ``roles``.
+    Returns None (so the permission check fails with 403) for users without any of ``roles``;
+    404 when the application is not visible to the user (a physio sees only the cases they
+    are the assigned physio of, as in the assessments stage).
     """
 
     def load(request, public_id):
-        user = request.user
-        if not roles & set(roles_of(user)):
+        if not roles & set(roles_of(request.user)):
             return None
         try:
-            return application_detail(user=user, public_id=public_id)
+            return application_detail(user=request.user, public_id=public_id)
         except Application.DoesNotExist:
-            pass
-        if physio_sees_team:
-            try:
-                return selectors.tracked_application_for_physio(user=user, public_id=public_id)
-            except Application.DoesNotExist:
-                pass
-        raise Http404
+            raise Http404 from None
 
     return load
 
@@ -73,15 +69,6 @@ def _common(request, application: Application, page: str) -> dict:
             "handover": user.has_perm("tracks.record_handover", application),
         },
     }
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's field errors next to the field, the rest above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _call(form, service) -> bool:
@@ -107,7 +94,10 @@ def track(request, public_id):
         and visit.potential_for_independence is not False
         and application.status in services.TRACK_STATUSES
     )
-    initial = {"track": assignment.track if assignment else proposal.track}
+    initial = {
+        "track": assignment.track if assignment else proposal.track,
+        "version": application.version,
+    }
     if assignment:
         initial["override_reason"] = assignment.override_reason
     form = TrackForm(request.POST or None, initial=initial)
@@ -119,6 +109,7 @@ def track(request, public_id):
                 actor=request.user,
                 track=data["track"],
                 override_reason=data["override_reason"],
+                expected_version=data["version"],
             ),
         )
         if saved:
@@ -145,22 +136,15 @@ def track(request, public_id):
 # --- Interventions -----------------------------------------------------------------------
 
 
-def _intervention_form(request, application):
-    roles = set(roles_of(request.user))
-    profession = ""
-    if Role.THERAPIST in roles:
-        profession = Intervention.Profession.THERAPIST
-    elif Role.PHYSIO in roles:
-        profession = Intervention.Profession.PHYSIO
-    return InterventionForm(
-        request.POST or None,
-        initial={"profession": profession, "performed_on": timezone.localdate()},
-    )
+def _intervention_form(request):
+    return InterventionForm(request.POST or None, initial={"performed_on": timezone.localdate()})
 
 
 def _interventions_page(request, application, form):
     totals = selectors.intervention_totals(application)
-    can_add = request.user.has_perm("tracks.add_intervention", application)
+    accepting = selectors.accepts_interventions(application)
+    can_add = accepting and request.user.has_perm("tracks.add_intervention", application)
+    profession = selectors.profession_of(request.user, application) if can_add else None
     return render(
         request,
         "tracks/interventions.html",
@@ -172,26 +156,25 @@ def _interventions_page(request, application, form):
             "extra_visit_warning": (
                 totals["therapist_visits"] + 1 >= services.FIRST_EXTRA_THERAPIST_VISIT
             ),
-            "accepting": application.status in services.INTERVENTION_STATUSES,
-            "can_add": can_add and application.status in services.INTERVENTION_STATUSES,
+            "accepting": accepting,
+            "can_add": can_add,
+            "profession_label": Intervention.Profession(profession).label if profession else "",
             "form": form,
         },
     )
 
 
-@permission_required("tracks.view_interventions", fn=_loader(TRACK_WORKERS, physio_sees_team=True))
+@permission_required("tracks.view_interventions", fn=_loader(TRACK_WORKERS))
 def interventions(request, public_id):
     application = _loaded(request)
     log_access(request, [application.citizen.public_id], Action.READ)
-    return _interventions_page(request, application, _intervention_form(request, application))
+    return _interventions_page(request, application, _intervention_form(request))
 
 
-@permission_required(
-    "tracks.add_intervention", fn=_loader(INTERVENTION_AUTHORS, physio_sees_team=True)
-)
+@permission_required("tracks.add_intervention", fn=_loader(INTERVENTION_AUTHORS))
 def intervention_add(request, public_id):
     application = _loaded(request)
-    form = _intervention_form(request, application)
+    form = _intervention_form(request)
     if request.method == "POST" and form.is_valid():
         saved = _call(
             form,

@@ -112,4 +112,4 @@ def test_a_track_2_case_goes_from_joint_visit_to_a_decision(
     assert_accessible(page)
     page.get_by_role("button", name="Registrera beslutet").click()
     expect(page.get_by_test_id("status")).to_have_text("Beslutad")
-    expect(page.get_by_test_id("difference")).to_have_text("-45")
+    expect(page.get_by_test_id("saved")).to_have_text("45")

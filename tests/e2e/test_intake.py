@@ -43,7 +43,7 @@ def test_a_case_officer_registers_logs_books_and_finds_the_case_in_the_queue(
     assert_accessible(page)
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_test_id("status")).to_have_text("Inkommen")
-    expect(page.get_by_role("cell", name="Städ")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Städ")).to_be_visible()
 
     page.get_by_role("link", name="Boka gemensamt hembesök").click()
     visit_day = timezone.localdate() + datetime.timedelta(days=2)

@@ -132,6 +132,8 @@ def complete_visit_with_instruments(application, therapist):
         potential_reasoning="Vill träna",
         bathroom="Badkar",
     )
+    # The track is confirmed in the tracks app; here the case is simply put in its track.
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.IN_TRACK)
     services.instrument_record(
         application=application,
         instrument="tug",
@@ -255,7 +257,7 @@ def test_the_decision_shows_applied_and_granted_side_by_side(
     page = client.get(
         reverse("assessments:application_detail", args=[application.public_id])
     ).content.decode()
-    assert 'data-testid="difference">-65<' in page
+    assert 'data-testid="saved">65<' in page
     granted = {
         row.service.code: row.minutes_per_week
         for row in application.decision.granted_services.all()
@@ -277,3 +279,94 @@ def test_a_decision_before_the_basis_is_refused(client, officer, application):
     assert "när ärendet inväntar beslut" in response.content.decode()
     application.refresh_from_db()
     assert application.status == Application.Status.VISIT_BOOKED
+
+
+@pytest.fixture
+def outsiders(officer, therapist):
+    from rehab.models import Team, User
+
+    other_team = Team.objects.create(name="Team Söder")
+    other_officer = User.objects.create_user("annan-handlaggare", team=other_team)
+    other_officer.groups.add(*officer.groups.all())
+    other_therapist = User.objects.create_user("annan-arbetsterapeut", team=officer.team)
+    other_therapist.groups.add(*therapist.groups.all())
+    return {"other_officer": other_officer, "other_therapist": other_therapist}
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "visit_record",
+        "assessment_basis",
+        "assessment_basis_pdf",
+        "decision_record",
+        "instruments",
+        "application_detail",
+    ],
+)
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("other_officer", 404), ("other_therapist", 404), ("enhetschef", 403)],
+)
+def test_case_pages_are_closed_to_users_outside_the_case(
+    client, demo_users, outsiders, application, url_name, who, expected
+):
+    user = outsiders.get(who) or demo_users[who]
+    client.force_login(user)
+    response = client.get(reverse(f"assessments:{url_name}", args=[application.public_id]))
+    # A role that never opens the page gets 403; a colleague of the right role who is not
+    # on the case is not told that it exists (404).
+    assert response.status_code == expected
+
+
+def test_the_therapist_cannot_record_the_decision(client, therapist, application):
+    client.force_login(therapist)
+    url = reverse("assessments:decision_record", args=[application.public_id])
+    assert client.get(url).status_code == 403
+
+
+def test_the_case_officer_cannot_write_the_therapists_basis(client, officer, application):
+    client.force_login(officer)
+    url = reverse("assessments:assessment_basis", args=[application.public_id])
+    assert client.get(url).status_code == 403
+
+
+def test_the_visit_cannot_be_changed_once_the_case_is_in_its_track(client, therapist, application):
+    complete_visit_with_instruments(application, therapist)
+    visit = application.visits.get()
+    client.force_login(therapist)
+    response = client.post(
+        reverse("assessments:visit_record", args=[application.public_id]),
+        visit_post(visit, action="draft"),
+    )
+    assert "kan inte längre ändras" in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.bathroom == "Badkar"
+
+
+def test_reopening_a_decision_does_not_grant_what_was_refused(
+    client, officer, therapist, application
+):
+    complete_visit_with_instruments(application, therapist)
+    services.assessment_basis_save(
+        application=application,
+        actor=therapist,
+        summary="S",
+        recommended_measures="R",
+        expected_version=None,
+        hand_over=True,
+    )
+    codes = {s.code: s for s in ServiceType.objects.all()}
+    services.decision_record(
+        application=application,
+        actor=officer,
+        decided_on=timezone.localdate(),
+        granted=[services.ServiceRequest(codes["stad"], 40)],
+    )
+    client.force_login(officer)
+    form = client.get(reverse("assessments:decision_record", args=[application.public_id])).context[
+        "form"
+    ]
+    assert form["granted_stad"].initial == 40
+    assert form["granted_dusch"].initial == 0
+    assert form["granted_trygghetslarm"].initial is False

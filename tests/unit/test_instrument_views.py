@@ -127,7 +127,7 @@ def test_tug_takes_a_comma_or_a_point(client, therapist, application, seconds):
     result = InstrumentResult.objects.get()
     assert result.score_text == "12.5 s"
     assert result.score == Decimal("12.5")
-    assert result.variant == "walking aid"
+    assert result.variant == "med gånghjälpmedel"
     assert result.version == scoring.TUG_VERSION
     assert result.flag is True
 
@@ -136,7 +136,11 @@ def test_tug_without_aid_under_the_cutoff_is_not_flagged(client, therapist, appl
     client.force_login(therapist)
     client.post(record_url(application, "tug"), {"seconds": "9", "walking_aid_used": "False"})
     result = InstrumentResult.objects.get()
-    assert (result.score_text, result.variant, result.flag) == ("9.0 s", "no walking aid", False)
+    assert (result.score_text, result.variant, result.flag) == (
+        "9.0 s",
+        "utan gånghjälpmedel",
+        False,
+    )
 
 
 def test_an_out_of_range_tug_is_refused_next_to_the_field_and_kept(client, therapist, application):
@@ -271,7 +275,7 @@ def test_the_list_shows_the_results_and_the_links_to_record(client, therapist, a
     assert response.status_code == 200
     assert "Timed Up and Go (TUG)" in html
     assert "12.5 s" in html
-    assert "walking aid" in html
+    assert "med gånghjälpmedel" in html
     assert scoring.TUG_VERSION in html
     assert html.count("Needs attention") == 1
     assert html.count('data-testid="instrument-result"') == 2

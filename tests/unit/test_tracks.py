@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from assessments.models import Application, JointVisit
+from assessments.services import ConflictError
 from rehab.models import AccessLogEntry
 from tests.factories import ApplicationFactory, JointVisitFactory, UserFactory
 from tracks import selectors, services, track_rules
@@ -151,6 +152,7 @@ def assessed(
     inpatient=False,
     kind=Application.Kind.APPLICATION,
     visit_status=JointVisit.Status.DONE,
+    physio=None,
 ):
     """An application whose joint visit is done (by default), as the assessments stage
     leaves it."""
@@ -158,6 +160,7 @@ def assessed(
         citizen__team=officer.team,
         case_officer=officer,
         therapist=therapist,
+        physio=physio,
         status=(
             Application.Status.ASSESSED
             if visit_status == JointVisit.Status.DONE
@@ -177,19 +180,31 @@ def assessed(
     return application
 
 
+def proposal_for(application):
+    return selectors.proposal_from(application, selectors.latest_done_visit(application))
+
+
+def current_version(application) -> int:
+    return Application.objects.values_list("version", flat=True).get(pk=application.pk)
+
+
+def confirm(*, application, actor, track, **kwargs):
+    """Confirm a track from the version the application has in the database now."""
+    kwargs.setdefault("expected_version", current_version(application))
+    return services.track_confirm(application=application, actor=actor, track=track, **kwargs)
+
+
 def in_track(officer, therapist, **kwargs):
     application = assessed(officer, therapist, **kwargs)
-    proposal = selectors.proposal_for(application)
-    services.track_confirm(application=application, actor=therapist, track=proposal.track)
+    confirm(application=application, actor=therapist, track=proposal_for(application).track)
     application.refresh_from_db()
     return application
 
 
-def add(application, actor, *, profession=OT, minutes=45, **kwargs):
+def add(application, actor, *, minutes=45, **kwargs):
     return services.intervention_add(
         application=application,
         actor=actor,
-        profession=profession,
         performed_on=kwargs.pop("performed_on", TODAY()),
         minutes=minutes,
         kind=kwargs.pop("kind", Intervention.Kind.TRAINING),
@@ -210,9 +225,7 @@ def test_confirming_the_proposed_track_needs_no_reason_and_puts_the_case_in_the_
     application = assessed(officer, therapist, codes=("dusch", "trygghetslarm"))
     version = application.version
     with translation.override("sv"):
-        assignment = services.track_confirm(
-            application=application, actor=therapist, track=Track.FALL_PREVENTION
-        )
+        assignment = confirm(application=application, actor=therapist, track=Track.FALL_PREVENTION)
     assert (assignment.track, assignment.proposed) == (1, 1)
     assert assignment.override_reason == ""
     assert assignment.confirmed_by == therapist
@@ -226,17 +239,13 @@ def test_confirming_the_proposed_track_needs_no_reason_and_puts_the_case_in_the_
 def test_another_track_than_proposed_needs_a_reason(officer, therapist):
     application = assessed(officer, therapist, codes=("dusch",))
     with pytest.raises(ValidationError) as excinfo:
-        services.track_confirm(
-            application=application, actor=therapist, track=Track.INTENSIVE_REHAB
-        )
+        confirm(application=application, actor=therapist, track=Track.INTENSIVE_REHAB)
     assert field_errors(excinfo) == {"override_reason"}
     with pytest.raises(ValidationError):
-        services.track_confirm(
-            application=application, actor=therapist, track=3, override_reason="   "
-        )
+        confirm(application=application, actor=therapist, track=3, override_reason="   ")
     assert not TrackAssignment.objects.exists()
 
-    assignment = services.track_confirm(
+    assignment = confirm(
         application=application,
         actor=officer,
         track=Track.INTENSIVE_REHAB,
@@ -248,9 +257,7 @@ def test_another_track_than_proposed_needs_a_reason(officer, therapist):
 
 def test_confirming_again_updates_the_one_assignment(officer, therapist):
     application = in_track(officer, therapist, codes=("stad",))
-    services.track_confirm(
-        application=application, actor=therapist, track=1, override_reason="Bara fallrisk."
-    )
+    confirm(application=application, actor=therapist, track=1, override_reason="Bara fallrisk.")
     assignment = TrackAssignment.objects.get()
     assert (assignment.proposed, assignment.track) == (2, 1)
 
@@ -258,26 +265,54 @@ def test_confirming_again_updates_the_one_assignment(officer, therapist):
 def test_the_track_is_refused_before_the_visit_is_done(officer, therapist):
     application = assessed(officer, therapist, visit_status=JointVisit.Status.BOOKED)
     with pytest.raises(ValidationError):
-        services.track_confirm(application=application, actor=therapist, track=1)
+        confirm(application=application, actor=therapist, track=1)
 
 
 def test_the_track_is_refused_without_potential_for_independence(officer, therapist):
     application = assessed(officer, therapist, potential=False)
     with translation.override("en"), pytest.raises(ValidationError, match="handover"):
-        services.track_confirm(application=application, actor=therapist, track=1)
+        confirm(application=application, actor=therapist, track=1)
     assert not TrackAssignment.objects.exists()
 
 
 def test_an_unknown_track_is_refused_on_the_track_field(officer, therapist):
     application = assessed(officer, therapist)
     with pytest.raises(ValidationError) as excinfo:
-        services.track_confirm(application=application, actor=therapist, track=4)
+        confirm(application=application, actor=therapist, track=4)
     assert field_errors(excinfo) == {"track"}
+
+
+def test_a_stale_version_is_a_conflict_and_overwrites_nothing(officer, therapist):
+    application = assessed(officer, therapist, codes=("dusch",))
+    seen = application.version
+    confirm(application=application, actor=officer, track=1, expected_version=seen)
+    with pytest.raises(ConflictError):
+        confirm(
+            application=application,
+            actor=therapist,
+            track=2,
+            override_reason="Vill ändra.",
+            expected_version=seen,
+        )
+    assignment = TrackAssignment.objects.get()
+    assert (assignment.track, assignment.confirmed_by) == (1, officer)
+    application.refresh_from_db()
+    assert application.version == seen + 1
+    # From the current version, the change goes through and bumps the version again.
+    confirm(
+        application=application,
+        actor=therapist,
+        track=2,
+        override_reason="Vill ändra.",
+        expected_version=seen + 1,
+    )
+    application.refresh_from_db()
+    assert (TrackAssignment.objects.get().track, application.version) == (2, seen + 2)
 
 
 def test_the_proposal_uses_the_visit_findings(officer, therapist):
     application = assessed(officer, therapist, codes=("stad",), motivated=True, inpatient=True)
-    assert selectors.proposal_for(application).track == 3
+    assert proposal_for(application).track == 3
 
 
 # --- intervention_add ---------------------------------------------------------------------
@@ -293,7 +328,7 @@ def test_a_sixth_therapist_visit_needs_a_reason(officer, therapist, physio):
     application = in_track(officer, therapist)
     for _ in range(5):
         add(application, therapist)
-    add(application, physio, profession=PT)  # physio visits do not count
+    add(application, physio)  # physio visits do not count
     with pytest.raises(ValidationError) as excinfo:
         add(application, therapist)
     assert field_errors(excinfo) == {"extra_visit_reason"}
@@ -324,6 +359,34 @@ def test_an_intervention_cannot_be_in_the_future(officer, therapist):
     assert add(application, therapist, performed_on=TODAY()).performed_by == therapist
 
 
+def test_interventions_need_a_confirmed_track(officer, therapist):
+    application = assessed(officer, therapist)
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.IN_TRACK)
+    with pytest.raises(ValidationError):
+        add(application, therapist)
+    assert not Intervention.objects.exists()
+
+
+def test_a_handed_over_case_takes_no_interventions(client, officer, therapist):
+    application = assessed(officer, therapist, potential=False)
+    handover(application, therapist)
+    application.refresh_from_db()
+    assert application.status == Application.Status.AWAITING_DECISION
+    with pytest.raises(ValidationError):
+        add(application, therapist)
+    client.force_login(therapist)
+    page = client.get(reverse("tracks:interventions", args=[application.public_id]))
+    assert page.status_code == 200
+    assert not page.context["accepting"]
+    assert not page.context["can_add"]
+    response = client.post(
+        reverse("tracks:intervention_add", args=[application.public_id]), intervention_post()
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not Intervention.objects.exists()
+
+
 def test_interventions_are_accepted_while_awaiting_the_decision(officer, therapist):
     application = in_track(officer, therapist)
     Application.objects.filter(pk=application.pk).update(
@@ -336,10 +399,9 @@ def test_therapist_minutes_are_summed_per_profession(officer, therapist, physio)
     application = in_track(officer, therapist)
     add(application, therapist, minutes=30)
     add(application, therapist, minutes=45)
-    add(application, physio, profession=PT, minutes=20)
+    add(application, physio, minutes=20)
     other = in_track(officer, therapist)
     add(other, therapist, minutes=100)
-    assert selectors.therapist_minutes(application) == 75
     assert selectors.intervention_totals(application) == {
         "therapist_visits": 2,
         "therapist_minutes": 75,
@@ -348,7 +410,7 @@ def test_therapist_minutes_are_summed_per_profession(officer, therapist, physio)
         "total_minutes": 95,
     }
     fresh = assessed(officer, therapist)
-    assert selectors.therapist_minutes(fresh) == 0
+    assert selectors.intervention_totals(fresh)["therapist_minutes"] == 0
 
 
 # --- handover_record -----------------------------------------------------------------------
@@ -404,7 +466,6 @@ def test_a_handover_names_its_fields_when_refused(officer, therapist):
 
 def intervention_post(**overrides):
     data = {
-        "profession": "ot",
         "performed_on": TODAY().isoformat(),
         "kind": "training",
         "minutes": "40",
@@ -476,38 +537,75 @@ def test_the_case_officer_views_interventions_but_does_not_add_them(client, offi
     assert response.status_code == 403
 
 
-def test_a_physio_of_the_team_adds_interventions_to_tracked_cases(
+def test_the_assigned_physio_adds_interventions_and_another_physio_of_the_team_gets_404(
     client, officer, therapist, physio
 ):
-    application = in_track(officer, therapist)
+    application = in_track(officer, therapist, physio=physio)
     client.force_login(physio)
     page = client.get(reverse("tracks:interventions", args=[application.public_id]))
     assert page.status_code == 200
-    assert page.context["form"]["profession"].value() == PT
+    assert page.context["can_add"]
+    assert page.context["profession_label"] == PT.label
     response = client.post(
-        reverse("tracks:intervention_add", args=[application.public_id]),
-        intervention_post(profession="pt"),
+        reverse("tracks:intervention_add", args=[application.public_id]), intervention_post()
     )
     assert response.status_code == 302
-    assert Intervention.objects.get().performed_by == physio
-    # Not before the case is in a track, and not another team's cases.
-    untracked = assessed(officer, therapist)
-    url = reverse("tracks:interventions", args=[untracked.public_id])
-    assert client.get(url).status_code == 404
-    outsider = UserFactory(physio=True)
-    client.force_login(outsider)
-    assert (
-        client.get(reverse("tracks:interventions", args=[application.public_id])).status_code == 404
+    intervention = Intervention.objects.get()
+    assert (intervention.performed_by, intervention.profession) == (physio, PT)
+
+    colleague = UserFactory(physio=True, team=officer.team)
+    client.force_login(colleague)
+    for name in ("interventions", "intervention_add"):
+        url = reverse(f"tracks:{name}", args=[application.public_id])
+        assert client.get(url).status_code == 404, name
+    response = client.post(
+        reverse("tracks:intervention_add", args=[application.public_id]), intervention_post()
     )
+    assert response.status_code == 404
+    assert Intervention.objects.count() == 1
+
+
+def test_the_profession_follows_the_role_not_the_form(client, officer, therapist):
+    """A therapist cannot record visits as a physio to skip the sixth-visit reason."""
+    application = in_track(officer, therapist)
+    for _ in range(5):
+        add(application, therapist)
+    client.force_login(therapist)
+    url = reverse("tracks:intervention_add", args=[application.public_id])
+    response = client.post(url, intervention_post(profession="pt"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["extra_visit_reason"]
+    assert "profession" not in response.context["form"].fields
+    assert Intervention.objects.count() == 5
+    assert set(Intervention.objects.values_list("profession", flat=True)) == {OT}
+
+
+def test_a_user_with_both_roles_is_the_therapist_only_of_their_own_cases(officer, therapist):
+    both = UserFactory(roles=["therapist", "physio"], team=officer.team)
+    own = in_track(officer, both)
+    brought_in = in_track(officer, therapist, physio=both)
+    assert add(own, both).profession == OT
+    assert add(brought_in, both).profession == PT
+    assert add(brought_in, therapist).profession == OT
+
+
+def test_the_profession_is_not_a_service_argument(officer, therapist):
+    application = in_track(officer, therapist)
+    with pytest.raises(TypeError):
+        add(application, therapist, profession=PT)
 
 
 def test_the_rules(officer, therapist, physio, manager):
-    application = in_track(officer, therapist)
+    application = in_track(officer, therapist, physio=physio)
     other_team_officer = UserFactory(case_officer=True)
+    team_physio = UserFactory(physio=True, team=officer.team)
+    team_therapist = UserFactory(therapist=True, team=officer.team)
     for user, allowed in [
         (therapist, {"assign_track", "add_intervention", "view_interventions", "record_handover"}),
         (officer, {"assign_track", "view_interventions", "record_handover"}),
         (physio, {"add_intervention", "view_interventions"}),
+        (team_physio, set()),
+        (team_therapist, set()),
         (manager, set()),
         (other_team_officer, set()),
     ]:
@@ -548,18 +646,41 @@ def test_choosing_another_track_without_a_reason_shows_the_error_at_the_field(
     application = assessed(officer, therapist, codes=("trygghetslarm",))
     client.force_login(officer)
     url = reverse("tracks:track", args=[application.public_id])
-    response = client.post(url, {"track": "2", "override_reason": ""})
+    version = application.version
+    response = client.post(url, {"track": "2", "override_reason": "", "version": version})
     assert response.status_code == 200
     assert response.context["form"].errors["override_reason"]
     assert not TrackAssignment.objects.exists()
 
-    response = client.post(url, {"track": "2", "override_reason": "Ansöker även om städ snart."})
+    response = client.post(
+        url, {"track": "2", "override_reason": "Ansöker även om städ snart.", "version": version}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("tracks:interventions", args=[application.public_id])
     assignment = TrackAssignment.objects.get()
     assert (assignment.proposed, assignment.track, assignment.confirmed_by) == (1, 2, officer)
     page = client.get(url)
     assert "Ansöker även om städ snart." in page.content.decode()
+
+
+def test_a_track_confirmed_meanwhile_is_a_conflict_shown_above_the_form(client, officer, therapist):
+    application = assessed(officer, therapist, codes=("trygghetslarm",))
+    url = reverse("tracks:track", args=[application.public_id])
+    client.force_login(officer)
+    opened = client.get(url).context["form"]["version"].value()
+    assert opened == application.version
+    confirm(application=application, actor=therapist, track=1)  # the therapist was quicker
+    response = client.post(
+        url, {"track": "2", "override_reason": "Skrivet av handläggaren", "version": opened}
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert [error.code for error in form.errors.as_data()["__all__"]] == ["conflict"]
+    html = response.content.decode()
+    assert "Skrivet av handläggaren" in html
+    assert html.count(str(form.non_field_errors()[0])) == 1  # once, above the form
+    assignment = TrackAssignment.objects.get()
+    assert (assignment.track, assignment.confirmed_by) == (1, therapist)
 
 
 def test_a_refused_intervention_keeps_what_was_typed(client, officer, therapist):
