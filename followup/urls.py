@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, whatif_views
 
 app_name = "followup"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
         views.follow_up,
         name="follow_up",
     ),
+    path("whatif/", whatif_views.whatif, name="whatif"),
 ]

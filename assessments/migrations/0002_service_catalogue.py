@@ -1,19 +1,11 @@
 from django.db import migrations
 
-CATALOGUE = [
-    ("trygghetslarm", "Trygghetslarm", False),
-    ("dusch", "Dusch", True),
-    ("stad", "Städ", True),
-    ("mathallning", "Mathållning", True),
-    ("tvatt", "Tvätt", True),
-    ("hushall_baddning", "Hushållsarbete/bäddning", True),
-    ("ovrigt", "Övrigt", True),
-]
+from assessments.reference_data import SERVICE_CATALOGUE
 
 
 def create_catalogue(apps, schema_editor):
     ServiceType = apps.get_model("assessments", "ServiceType")
-    for order, (code, name, has_minutes) in enumerate(CATALOGUE):
+    for order, (code, name, has_minutes) in enumerate(SERVICE_CATALOGUE):
         ServiceType.objects.get_or_create(
             code=code, defaults={"name": name, "has_minutes": has_minutes, "sort_order": order}
         )

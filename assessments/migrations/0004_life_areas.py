@@ -1,19 +1,7 @@
 from django.db import migrations
 
-# The life areas of IBIC (Individens behov i centrum), after the ICF chapters.
-LIFE_AREAS = [
-    ("larande", "Lärande och att tillämpa kunskap"),
-    ("allmanna_uppgifter", "Allmänna uppgifter och krav"),
-    ("kommunikation", "Kommunikation"),
-    ("forflyttning", "Förflyttning"),
-    ("personlig_vard", "Personlig vård"),
-    ("hemliv", "Hemliv"),
-    ("relationer", "Mellanmänskliga interaktioner och relationer"),
-    ("viktiga_livsomraden", "Utbildning, arbete, sysselsättning och ekonomiskt liv"),
-    ("samhallsgemenskap", "Samhällsgemenskap, socialt och medborgerligt liv"),
-    ("psykiska_funktioner", "Psykiska funktioner"),
-    ("smarta", "Smärta"),
-]
+from assessments.reference_data import LIFE_AREAS
+
 
 
 def create_life_areas(apps, schema_editor):
