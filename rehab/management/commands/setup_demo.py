@@ -5,7 +5,7 @@ from rehab.demo import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
 
 
 class Command(BaseCommand):
-    help = "Load the demo: one user per role and fictional citizens (idempotent)."
+    help = "Load the demo: one user per role, fictional citizens and the pilot cohort (idempotent)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -18,6 +18,8 @@ class Command(BaseCommand):
         call_command(
             "generate_data", citizens=citizens, seed=seed, if_empty=True, stdout=self.stdout
         )
+        # Commands by name: rehab sits below the apps and imports none of them.
+        call_command("load_pilot_cohort", stdout=self.stdout)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<16} {demo.role.label}")
