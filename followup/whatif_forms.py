@@ -45,6 +45,14 @@ def _csv_upload(label, *, help_text, required):
     )
 
 
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True  # the page's <form> has the token
+    helper.error_text_inline = False  # one error per line: a file can have many problems
+    return helper
+
+
 def _check_upload_size(upload):
     if upload and upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
@@ -103,8 +111,7 @@ class HourlyWhatIfForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = _helper()
         self.helper.layout = Layout(
             "source",
             Fieldset(_("From a file"), "cases_file"),
@@ -210,8 +217,7 @@ class LevelWhatIfForm(forms.Form):
                 "Columns: level, monthly_compensation_sek. No tariff is valid today, so a "
                 "tariff file is needed."
             )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = _helper()
         self.helper.layout = Layout(
             Fieldset(_("Files"), "cases_file", "tariff_file"),
             Fieldset(_("Assumptions"), "therapist_hourly_cost", "therapist_cost", "months"),

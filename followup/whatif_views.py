@@ -15,7 +15,7 @@ from typing import Any
 
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from rehab.permissions import permission_required
 
@@ -126,6 +126,17 @@ def _problem_text(problem) -> str:
 
 
 def _show_problems(form, field: str, items) -> None:
+    if not items:
+        return
+    form.add_error(
+        field,
+        ngettext(
+            "The file has %(count)s problem; nothing was computed:",
+            "The file has %(count)s problems; nothing was computed:",
+            len(items),
+        )
+        % {"count": len(items)},
+    )
     for problem in items[:MAX_PROBLEMS_SHOWN]:
         form.add_error(field, _problem_text(problem))
     if len(items) > MAX_PROBLEMS_SHOWN:

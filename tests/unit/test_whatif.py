@@ -71,6 +71,7 @@ def test_the_page_shows_both_forms_with_the_valid_parameters(manager):
     html = response.content.decode()
     assert re.search(r"<h1>[^<]+</h1>", html)
     assert 'name="hourly-cases_file"' in html and 'name="level-cases_file"' in html
+    assert html.count('name="csrfmiddlewaretoken"') == 4  # 2 forms, log out, language
     assert re.search(r'name="hourly-hourly_cost" value="200"', html)
     assert re.search(r'name="hourly-weeks_per_month" value="4,5"', html)
     assert re.search(r'name="level-therapist_hourly_cost" value="337,5"', html)
@@ -114,7 +115,7 @@ def test_the_assumptions_can_be_changed_for_the_what_if(manager):
 def test_entering_totals_directly(manager):
     response = manager.post(
         URL,
-        hourly_post(source="totals", applied_minutes="2470", granted_minutes="1680", citizens="14"),
+        hourly_post(source="totals", applied_minutes="2469", granted_minutes="1679", citizens="14"),
     )
     assert response.status_code == 200
     text = page_text(response)
@@ -150,18 +151,35 @@ def test_a_missing_column_is_shown_with_row_and_column_and_nothing_is_computed(m
     assert "Row 1, column granted_minutes_per_week: missing column" in text
     # The error is attached to the upload field.
     assert re.search(r'name="hourly-cases_file"[^>]*aria-invalid="true"', html)
-    assert 'id="error_1_id_hourly-cases_file"' in html
+    assert "The file has 1 problem; nothing was computed:" in text
+    errors = re.search(r'<div id="id_hourly-cases_file_error"[^>]*>(.*?)</div>', html, re.S)
+    assert "Row 1, column granted_minutes_per_week" in errors.group(1)
 
 
 def test_every_bad_cell_is_listed_by_row_and_column(manager):
     bad = csv_upload(
         "case_id,applied_minutes_per_week,granted_minutes_per_week\n1,40,abc\n2,-5,10\n,30,20\n"
     )
-    text = page_text(manager.post(URL, hourly_post(cases_file=bad)))
+    response = manager.post(URL, hourly_post(cases_file=bad))
+    text = page_text(response)
+    assert "The file has 3 problems; nothing was computed:" in text
+    # One problem per line.
+    assert response.content.decode().count('<p id="error_') == 4
     assert "Row 2, column granted_minutes_per_week: 'abc' is not a number" in text
     assert "Row 3, column applied_minutes_per_week: negative minutes (-5) are not allowed" in text
     assert "Row 4, column case_id: value is missing" in text
     assert "Saved per week" not in text
+
+
+def test_a_long_list_of_problems_is_cut_short(manager):
+    rows = "".join(f"{n},x,1\n" for n in range(60))
+    bad = csv_upload("case_id,applied_minutes_per_week,granted_minutes_per_week\n" + rows)
+    response = manager.post(URL, hourly_post(cases_file=bad))
+    text = page_text(response)
+    assert "The file has 60 problems; nothing was computed:" in text
+    assert "Row 51, column applied_minutes_per_week" in text
+    assert "Row 52, column" not in text
+    assert "… and 10 more problems." in text
 
 
 def test_granted_above_applied_is_computed_with_a_warning(manager):
