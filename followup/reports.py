@@ -50,6 +50,11 @@ Status = ReportRequest.Status
 MAX_ATTEMPTS = 3
 PROGRESS_STARTED, PROGRESS_FIGURES, PROGRESS_RENDERED, PROGRESS_DONE = 10, 50, 90, 100
 POSITIVE_EXAMPLES = 3
+# A report still queued or running this long after it was ordered is taken as lost (its job
+# vanished, e.g. a worker killed on the folder broker, which does not deliver a job again):
+# ordering it again marks it failed and starts a new one. Longer than Redis's visibility
+# timeout (1 h) plus the job's time limit, so a redelivery has had its chance.
+STALE_AFTER = datetime.timedelta(hours=2)
 NBSP = calc.NBSP
 
 
@@ -103,8 +108,10 @@ def order_report(
         tracks=tracks,
     )
     existing = _live_request(key)
-    if existing is not None:
+    if existing is not None and not _is_stale(existing):
         return existing
+    if existing is not None:
+        mark_failed(existing.pk, "The job was lost before it finished; ordered again.")
     try:
         with transaction.atomic():
             report = ReportRequest.objects.create(
@@ -123,6 +130,13 @@ def order_report(
             raise
         return existing
     return report
+
+
+def _is_stale(report: ReportRequest) -> bool:
+    return (
+        report.status in (Status.QUEUED, Status.RUNNING)
+        and report.created_at < timezone.now() - STALE_AFTER
+    )
 
 
 def _enqueue(request_id: int) -> None:

@@ -7,7 +7,8 @@ on Redis, by any worker once the visibility timeout has passed when the whole wo
 ``build_report_file`` is idempotent (a done report is left alone) and counts every delivery;
 at ``max_retries`` deliveries the report is marked failed instead of being tried forever.
 On the folder broker (the embedded default) a job taken by a worker that is killed is not
-delivered again; the report stays "running" until it is ordered anew after... see README.
+delivered again (the transport deletes the message file when it hands the job out); such a
+report stays "running" until ``order_report`` finds it stale and orders it anew.
 """
 
 import logging

@@ -1,14 +1,17 @@
 from django.urls import path
 
-from . import views, whatif_views
+from . import report_views, views
 
 app_name = "followup"
 urlpatterns = [
     path("overview/", views.overview, name="overview"),
+    path("reports/", report_views.report_order, name="report_order"),
     path(
-        "applications/<uuid:public_id>/follow-ups/<int:months>/",
-        views.follow_up,
-        name="follow_up",
+        "reports/<uuid:public_id>/status/", report_views.report_status, name="report_status"
     ),
-    path("whatif/", whatif_views.whatif, name="whatif"),
+    path(
+        "reports/<uuid:public_id>/download/",
+        report_views.report_download,
+        name="report_download",
+    ),
 ]

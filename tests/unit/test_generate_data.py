@@ -164,9 +164,15 @@ def test_if_empty_is_idempotent():
     applications = Application.objects.count()
 
     call_command("generate_data", citizens=30, seed=3, if_empty=True, stdout=StringIO())
-    call_command("setup_demo", citizens=30, seed=3, stdout=StringIO())
     assert _numbers() == numbers
     assert Application.objects.count() == applications
+
+    # The demo set-up adds the pilot cohort once; running it again adds nothing.
+    call_command("setup_demo", citizens=30, seed=3, stdout=StringIO())
+    with_pilot = (_numbers(), Application.objects.count())
+    assert with_pilot[1] == applications + 14
+    call_command("setup_demo", citizens=30, seed=3, stdout=StringIO())
+    assert (_numbers(), Application.objects.count()) == with_pilot
 
 
 def test_a_second_run_without_if_empty_adds_new_citizens():
