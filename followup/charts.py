@@ -124,7 +124,7 @@ def grouped_bar_chart(
             f' fill="#333333">{escape(_label(value))}</text>'
         )
     if unit:
-        parts.append(f'<text x="4" y="{margin_top - 10}" fill="#333333">{escape(unit)}</text>')
+        parts.append(f'<text x="4" y="20" fill="#333333">{escape(unit)}</text>')
     # Legend, top right.
     legend_x = width - margin_right
     for index, s in reversed(list(enumerate(series))):
@@ -141,7 +141,7 @@ def grouped_bar_chart(
     # Bars.
     if categories:
         group_width = plot_width / len(categories)
-        bar_width = min(28.0, group_width * 0.8 / max(len(series), 1))
+        bar_width = min(40.0, group_width * 0.8 / max(len(series), 1))
         for i, category in enumerate(categories):
             group_left = margin_left + group_width * i
             bars_left = group_left + (group_width - bar_width * len(series)) / 2
@@ -150,15 +150,19 @@ def grouped_bar_chart(
                 value = float(s.values[i])
                 bar_top = y(value)
                 x = bars_left + bar_width * index
+                bar_height = margin_top + plot_height - bar_top
                 parts.append(
                     f'<rect x="{_number(x)}" y="{_number(bar_top)}" width="{_number(bar_width)}"'
-                    f' height="{_number(margin_top + plot_height - bar_top)}" fill={quoteattr(colour)}'
+                    f' height="{_number(bar_height)}" fill={quoteattr(colour)}'
                     f' stroke="#333333" stroke-width="0.5"/>'
                 )
+                label = _label(value)
+                # Small enough to stay above its own bar (a digit is about 0.64 em wide).
+                size = min(8.0, (bar_width + 2) / (0.64 * max(len(label), 1)))
                 parts.append(
                     f'<text x="{_number(x + bar_width / 2)}" y="{_number(bar_top - 3)}"'
-                    f' text-anchor="middle" font-size="8" fill="#111111">'
-                    f"{escape(_label(value))}</text>"
+                    f' text-anchor="middle" font-size="{_number(size)}" fill="#111111">'
+                    f"{escape(label)}</text>"
                 )
             for line, text in enumerate(_wrap(category)):
                 parts.append(

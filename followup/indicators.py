@@ -30,7 +30,6 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -40,8 +39,15 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    ExtractDay,
+    ExtractMonth,
+    ExtractYear,
+    TruncMonth,
+)
+from django.db.models.lookups import GreaterThanOrEqual, LessThan, LessThanOrEqual
 
 from assessments.models import (
     Application,
@@ -143,9 +149,13 @@ def cohort_citizen_refs(scope: Scope) -> list:
 
 
 def _age_at_decision():
-    """Whole years between the birth date and the decision date, in SQL."""
-    birthday_not_reached = Q(
-        decided_md__lt=F("birth_md"),
+    """Whole years between the birth date and the decision date, as an SQL expression."""
+
+    def month_day(field_name):
+        return ExtractMonth(field_name) * 100 + ExtractDay(field_name)
+
+    birthday_not_reached = LessThan(
+        month_day("decision__decided_on"), month_day("citizen__birth_date")
     )
     return (
         ExtractYear("decision__decided_on")
@@ -161,20 +171,16 @@ def cohort_profile(scope: Scope) -> dict[str, int]:
     """People in the cohort, by sex, age band, living alone, safety alarm, joint assessment.
 
     One query. Counts are of distinct citizens (a citizen with two decided cases counts once).
+    The conditions are expressions inside the aggregates rather than annotations, so the
+    query stays one flat SELECT.
     """
     people = "citizen"
-    annotated = cohort(scope).annotate(
-        decided_md=ExtractMonth("decision__decided_on") * 100 + ExtractDay("decision__decided_on"),
-        birth_md=ExtractMonth("citizen__birth_date") * 100 + ExtractDay("citizen__birth_date"),
+    age = _age_at_decision()
+    safety_alarm = Exists(
+        AppliedService.objects.filter(application=OuterRef("pk"), service__code=SAFETY_ALARM)
     )
-    annotated = annotated.annotate(
-        age=Cast(_age_at_decision(), IntegerField()),
-        safety_alarm=Exists(
-            AppliedService.objects.filter(application=OuterRef("pk"), service__code=SAFETY_ALARM)
-        ),
-        joint_assessment=Exists(
-            JointVisit.objects.filter(application=OuterRef("pk"), status=JointVisit.Status.DONE)
-        ),
+    joint_assessment = Exists(
+        JointVisit.objects.filter(application=OuterRef("pk"), status=JointVisit.Status.DONE)
     )
     aggregates = {
         "people": Count(people, distinct=True),
@@ -183,14 +189,16 @@ def cohort_profile(scope: Scope) -> dict[str, int]:
         "men": Count(people, distinct=True, filter=Q(citizen__sex="M")),
         "other_sex": Count(people, distinct=True, filter=Q(citizen__sex="X")),
         "lives_alone": Count(people, distinct=True, filter=Q(citizen__lives_alone=True)),
-        "safety_alarm": Count(people, distinct=True, filter=Q(safety_alarm=True)),
-        "joint_assessment": Count(people, distinct=True, filter=Q(joint_assessment=True)),
+        "safety_alarm": Count(people, distinct=True, filter=Q(safety_alarm)),
+        "joint_assessment": Count(people, distinct=True, filter=Q(joint_assessment)),
         "after_inpatient_stay": Count(people, distinct=True, filter=Q(after_inpatient_stay=True)),
     }
     for name, low, high in AGE_BANDS:
-        band = Q(age__gte=low) if high is None else Q(age__gte=low, age__lte=high)
+        band = Q(GreaterThanOrEqual(age, low))
+        if high is not None:
+            band &= Q(LessThanOrEqual(age, high))
         aggregates[f"age_{name}"] = Count(people, distinct=True, filter=band)
-    return annotated.aggregate(**aggregates)
+    return cohort(scope).aggregate(**aggregates)
 
 
 # --- the flow ------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from .models import ReportRequest
 
 
 def _report_from_url(request, public_id) -> ReportRequest:
-    report = ReportRequest.objects.filter(public_id=public_id).first()
+    report = reports.find_report(public_id)
     if report is None:
         raise Http404
     return report

@@ -156,6 +156,10 @@ def reports_for(*, user, limit: int = 50) -> list[ReportRequest]:
     return reports
 
 
+def find_report(public_id) -> ReportRequest | None:
+    return ReportRequest.objects.filter(public_id=public_id).first()
+
+
 def track_labels(tracks) -> list[str]:
     return [str(Track(int(track)).label) for track in sorted(tracks)] or [_("All tracks")]
 

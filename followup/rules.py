@@ -1,6 +1,7 @@
 import rules
 
-from rehab.roles import is_admin, is_manager
+from assessments.rules import in_users_team
+from rehab.roles import is_admin, is_case_officer, is_manager
 
 
 @rules.predicate
@@ -9,6 +10,9 @@ def ordered_the_report(user, report):
 
 
 rules.add_perm("followup.view_overview", is_manager)
+rules.add_perm("followup.record_follow_up", is_case_officer & in_users_team)
+# The what-if page reads no case data: it tries the savings models on uploaded figures.
+rules.add_perm("followup.use_whatif", is_manager | is_admin)
 # Reports: managers and administrators order them; each sees and downloads only their own
 # (see followup/report_views.py for why).
 rules.add_perm("followup.order_report", is_manager | is_admin)

@@ -40,3 +40,11 @@ def build_report(self, request_id: int) -> None:
         reports.mark_failed(request_id, f"The report could not be made ({type(error).__name__}).")
         logger.exception("report %s failed", request_id)
         raise
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def mark_follow_ups_due() -> dict:
+    """The daily beat job: schedule missing follow-ups and mark due ones (idempotent)."""
+    from .services import mark_follow_ups_due as mark
+
+    return mark()

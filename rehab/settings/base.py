@@ -168,6 +168,10 @@ else:
     }
 
 CELERY_BEAT_SCHEDULE = {
+    "mark-follow-ups-due": {
+        "task": "followup.tasks.mark_follow_ups_due",
+        "schedule": 3600,
+    },
     "delete-stale-import-uploads": {
         "task": "assessments.tasks.delete_stale_import_uploads",
         "schedule": 3600,

@@ -145,3 +145,11 @@ def test_a_therapist_cannot_record_the_follow_up(client, demo_users, decided):
     client.force_login(demo_users["arbetsterapeut"])
     url = reverse("followup:follow_up", args=[decided.public_id, 3])
     assert client.get(url).status_code == 403
+
+
+def test_the_beat_schedule_runs_the_daily_job(settings, decided):
+    from followup.tasks import mark_follow_ups_due as task
+
+    assert settings.CELERY_BEAT_SCHEDULE["mark-follow-ups-due"]["task"] == task.name
+    assert task() == {"scheduled": 0, "due": 2, "queued": 1}  # both months have passed
+    assert task() == {"scheduled": 0, "due": 0, "queued": 0}

@@ -148,12 +148,12 @@ def test_a_missing_column_is_shown_with_row_and_column_and_nothing_is_computed(m
     assert 'data-testid="hourly-result"' not in html
     assert "13 h" not in html
     text = page_text(response)
-    assert "Row 1, column granted_minutes_per_week: missing column" in text
+    assert "Rad 1, kolumn granted_minutes_per_week: missing column" in text
     # The error is attached to the upload field.
     assert re.search(r'name="hourly-cases_file"[^>]*aria-invalid="true"', html)
-    assert "The file has 1 problem; nothing was computed:" in text
+    assert "Filen har 1 fel; ingenting beräknades:" in text
     errors = re.search(r'<div id="id_hourly-cases_file_error"[^>]*>(.*?)</div>', html, re.S)
-    assert "Row 1, column granted_minutes_per_week" in errors.group(1)
+    assert "Rad 1, kolumn granted_minutes_per_week" in errors.group(1)
 
 
 def test_every_bad_cell_is_listed_by_row_and_column(manager):
@@ -162,12 +162,12 @@ def test_every_bad_cell_is_listed_by_row_and_column(manager):
     )
     response = manager.post(URL, hourly_post(cases_file=bad))
     text = page_text(response)
-    assert "The file has 3 problems; nothing was computed:" in text
+    assert "Filen har 3 fel; ingenting beräknades:" in text
     # One problem per line.
     assert response.content.decode().count('<p id="error_') == 4
-    assert "Row 2, column granted_minutes_per_week: 'abc' is not a number" in text
-    assert "Row 3, column applied_minutes_per_week: negative minutes (-5) are not allowed" in text
-    assert "Row 4, column case_id: value is missing" in text
+    assert "Rad 2, kolumn granted_minutes_per_week: 'abc' is not a number" in text
+    assert "Rad 3, kolumn applied_minutes_per_week: negative minutes (-5) are not allowed" in text
+    assert "Rad 4, kolumn case_id: value is missing" in text
     assert "Saved per week" not in text
 
 
@@ -176,10 +176,10 @@ def test_a_long_list_of_problems_is_cut_short(manager):
     bad = csv_upload("case_id,applied_minutes_per_week,granted_minutes_per_week\n" + rows)
     response = manager.post(URL, hourly_post(cases_file=bad))
     text = page_text(response)
-    assert "The file has 60 problems; nothing was computed:" in text
-    assert "Row 51, column applied_minutes_per_week" in text
-    assert "Row 52, column" not in text
-    assert "… and 10 more problems." in text
+    assert "Filen har 60 fel; ingenting beräknades:" in text
+    assert "Rad 51, kolumn applied_minutes_per_week" in text
+    assert "Rad 52, kolumn" not in text
+    assert "… och ytterligare 10 fel." in text
 
 
 def test_granted_above_applied_is_computed_with_a_warning(manager):
@@ -189,7 +189,7 @@ def test_granted_above_applied_is_computed_with_a_warning(manager):
     response = manager.post(URL, hourly_post(cases_file=cases))
     text = page_text(response)
     assert "0 h 15 min" in text
-    assert "Case 8 (rows 2): granted 35 min/week, applied 20 min/week" in text
+    assert "Ärende 8 (rader 2): beviljat 35 min/vecka, ansökt 20 min/vecka" in text
 
 
 def test_the_level_model_with_a_tariff_file(manager):
@@ -207,7 +207,7 @@ def test_the_level_model_with_a_tariff_file(manager):
     assert 'data-testid="net-1">-1\u00a0065\u00a0kr<' in html
     assert 'data-testid="net-6">10\u00a0485\u00a0kr<' in html
     assert "tariff_example.csv" in text and "level_one_case.csv" in text
-    assert "level 3 = 12 000 kr/month" in text
+    assert "nivå 3 = 12 000 kr/månad" in text
 
 
 def test_the_level_model_charged_monthly(manager):
@@ -270,7 +270,7 @@ def test_a_level_missing_in_the_tariff_names_row_and_column(manager):
     html = response.content.decode()
     assert 'data-testid="level-result"' not in html
     text = page_text(response)
-    assert "Row 2, column level_before: level 4 is not in the tariff (levels: 1, 2, 3)" in text
+    assert "Rad 2, kolumn level_before: level 4 is not in the tariff (levels: 1, 2, 3)" in text
     assert re.search(r'name="level-cases_file"[^>]*aria-invalid="true"', html)
 
 
@@ -279,7 +279,7 @@ def test_a_bad_tariff_file_is_shown_at_the_tariff_field(manager):
     response = manager.post(URL, level_post(cases_file=upload(LEVEL_ONE_CASE), tariff_file=tariff))
     html = response.content.decode()
     assert 'data-testid="level-result"' not in html
-    assert "Row 3, column monthly_compensation_sek: &#x27;lots&#x27; is not a number" in html
+    assert "Rad 3, kolumn monthly_compensation_sek: &#x27;lots&#x27; is not a number" in html
     assert re.search(r'name="level-tariff_file"[^>]*aria-invalid="true"', html)
 
 
