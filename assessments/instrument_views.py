@@ -15,34 +15,14 @@ from django.utils.translation import gettext as _
 from rehab.accesslog import log_access
 from rehab.models import AccessLogEntry
 from rehab.permissions import permission_required
-from rehab.roles import Role, roles_of
 
 from . import scoring, selectors, services
 from .display import citizen_display_name
 from .instrument_forms import FORMS
 from .models import Application, InstrumentResult
-from .views import _add_errors
+from .views import _add_errors, application_from_url
 
 Action = AccessLogEntry.Action
-
-# The roles that can hold each permission at all (see rules.py).
-VIEWERS = {Role.CASE_OFFICER, Role.THERAPIST, Role.PHYSIO}
-RECORDERS = {Role.THERAPIST, Role.PHYSIO}
-
-
-def _loader(roles: set[Role]):
-    """``fn`` for ``permission_required``: the application the URL names, as the user sees
-    it; None (so the permission check fails with 403) for users without any of ``roles``."""
-
-    def load(request, public_id, **kwargs):
-        if not roles & set(roles_of(request.user)):
-            return None
-        try:
-            return selectors.application_detail(user=request.user, public_id=public_id)
-        except Application.DoesNotExist:
-            raise Http404 from None
-
-    return load
 
 
 def _display_name(application: Application) -> str:
@@ -54,7 +34,7 @@ def _instrument_name(code: str):
     return spec.name if spec else code
 
 
-@permission_required("assessments.view_application", fn=_loader(VIEWERS))
+@permission_required("assessments.view_application", fn=application_from_url)
 def instruments(request, public_id):
     application = request.permission_object
     results = selectors.instrument_results(application=application)
@@ -90,7 +70,7 @@ def instruments(request, public_id):
     )
 
 
-@permission_required("assessments.record_instrument", fn=_loader(RECORDERS))
+@permission_required("assessments.record_instrument", fn=application_from_url)
 def instrument_record(request, public_id, code):
     """Record one instrument; the scoring function's refusals go next to the fields."""
     application = request.permission_object

@@ -103,14 +103,34 @@ def _insert_once(instance) -> None:
         raise ConflictError() from None
 
 
-def _move_status(application: Application, *, allowed: set, to: str, refusal) -> None:
-    """Move the application on only from a status where that step makes sense."""
-    moved = Application.objects.filter(pk=application.pk, status__in=allowed).update(
-        status=to, version=F("version") + 1
-    )
+def move_status(
+    application: Application,
+    *,
+    allowed: set,
+    to: str,
+    refusal,
+    expected_version: int | None = None,
+) -> None:
+    """Move the application on in one guarded UPDATE: only from a status in ``allowed`` (and,
+    given ``expected_version``, only if nobody saved the application since); bump the version.
+
+    A refused move raises ``ConflictError`` when a version was expected, else a
+    ``ValidationError`` with ``refusal``; the caller's transaction then rolls back.
+    """
+    rows = Application.objects.filter(pk=application.pk, status__in=allowed)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    moved = rows.update(status=to, version=F("version") + 1, updated_at=timezone.now())
     if not moved:
+        if expected_version is not None:
+            raise ConflictError()
         raise ValidationError(refusal)
     application.status = to
+    application.version = (
+        expected_version + 1
+        if expected_version is not None
+        else Application.objects.values_list("version", flat=True).get(pk=application.pk)
+    )
 
 
 @transaction.atomic
@@ -356,7 +376,7 @@ def joint_visit_record(
         if text and text.strip()
     )
     if complete:
-        _move_status(
+        move_status(
             application,
             allowed={Application.Status.VISIT_BOOKED, Application.Status.ASSESSED},
             to=Application.Status.ASSESSED,
@@ -461,7 +481,7 @@ def assessment_basis_save(
             basis, ["summary", "recommended_measures", "written_by"], expected_version or 0
         )
     if hand_over:
-        _move_status(
+        move_status(
             application,
             allowed={Application.Status.IN_TRACK},
             to=Application.Status.AWAITING_DECISION,
@@ -517,7 +537,7 @@ def decision_record(
         )
         for request in granted
     )
-    _move_status(
+    move_status(
         application,
         allowed={Application.Status.AWAITING_DECISION, Application.Status.DECIDED},
         to=Application.Status.DECIDED,

@@ -29,31 +29,22 @@ from .tables import WorkQueueTable
 Action = AccessLogEntry.Action
 
 
-def _citizen_or_404(request, public_id) -> Citizen:
+def citizen_from_url(request, public_id, **kwargs) -> Citizen:
+    """``fn`` for ``permission_required``: the citizen the URL names, scoped to the user
+    (404 when they may not see it). The view reads it back as ``request.permission_object``."""
     try:
         return selectors.citizen_detail(user=request.user, public_id=public_id)
     except Citizen.DoesNotExist:
         raise Http404 from None
 
 
-def _application_or_404(request, public_id) -> Application:
+def application_from_url(request, public_id, **kwargs) -> Application:
+    """``fn`` for ``permission_required``: the application the URL names, scoped to the user
+    (404 when they may not see it; roles that see no cases get 403 in permission_required)."""
     try:
         return selectors.application_detail(user=request.user, public_id=public_id)
     except Application.DoesNotExist:
         raise Http404 from None
-
-
-def _citizen_from_url(request, public_id):
-    return _citizen_or_404(request, public_id)
-
-
-def _application_from_url(request, public_id):
-    return _application_or_404(request, public_id)
-
-
-# The permission decorator has already loaded (and scoped) the object the URL names.
-def _loaded(request):
-    return request.permission_object
 
 
 def _name(citizen) -> str:
@@ -141,9 +132,9 @@ def citizen_create(request):
     )
 
 
-@permission_required("assessments.view_citizen", fn=_citizen_from_url)
+@permission_required("assessments.view_citizen", fn=citizen_from_url)
 def citizen_detail(request, public_id):
-    citizen = _loaded(request)
+    citizen = request.permission_object
     log_access(request, [citizen.public_id], Action.READ)
     return render(
         request,
@@ -157,9 +148,9 @@ def citizen_detail(request, public_id):
     )
 
 
-@permission_required("assessments.change_citizen", fn=_citizen_from_url)
+@permission_required("assessments.change_citizen", fn=citizen_from_url)
 def citizen_update(request, public_id):
-    citizen = _loaded(request)
+    citizen = request.permission_object
     form = CitizenForm(
         request.POST or None,
         instance=citizen,
@@ -189,9 +180,9 @@ def citizen_update(request, public_id):
     )
 
 
-@permission_required("assessments.add_application", fn=_citizen_from_url)
+@permission_required("assessments.add_application", fn=citizen_from_url)
 def application_create(request, public_id):
-    citizen = _loaded(request)
+    citizen = request.permission_object
     form = ApplicationForm(
         request.POST or None,
         team_id=request.user.team_id,
@@ -221,9 +212,9 @@ def application_create(request, public_id):
     )
 
 
-@permission_required("assessments.view_application", fn=_application_from_url)
+@permission_required("assessments.view_application", fn=application_from_url)
 def application_detail(request, public_id):
-    application = _loaded(request)
+    application = request.permission_object
     log_access(request, [application.citizen.public_id], Action.READ)
     return render(
         request,
@@ -240,9 +231,9 @@ def application_detail(request, public_id):
     )
 
 
-@permission_required("assessments.change_application", fn=_application_from_url)
+@permission_required("assessments.change_application", fn=application_from_url)
 def application_update(request, public_id):
-    application = _loaded(request)
+    application = request.permission_object
     form = ApplicationForm(
         request.POST or None,
         instance=application,
@@ -280,9 +271,9 @@ def application_update(request, public_id):
     )
 
 
-@permission_required("assessments.book_visit", fn=_application_from_url)
+@permission_required("assessments.book_visit", fn=application_from_url)
 def visit_book(request, public_id):
-    application = _loaded(request)
+    application = request.permission_object
     form = VisitBookingForm(
         request.POST or None,
         team_id=request.user.team_id,
@@ -328,10 +319,10 @@ def visit_book(request, public_id):
     )
 
 
-@permission_required("assessments.record_visit", fn=_application_from_url)
+@permission_required("assessments.record_visit", fn=application_from_url)
 def visit_record(request, public_id):
     """The joint visit's findings, on a tablet: save a draft any time, complete when done."""
-    application = _loaded(request)
+    application = request.permission_object
     visit = selectors.current_visit(application=application)
     if visit is None:
         messages.warning(request, _("Book the joint home visit first."))
@@ -383,10 +374,10 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-@permission_required("assessments.write_assessment_basis", fn=_application_from_url)
+@permission_required("assessments.write_assessment_basis", fn=application_from_url)
 def assessment_basis(request, public_id):
     """The therapist writes the assessment basis and hands it over to the case officer."""
-    application = _loaded(request)
+    application = request.permission_object
     basis = getattr(application, "assessment_basis", None)
     initial = {}
     if basis is not None:
@@ -431,9 +422,9 @@ def assessment_basis(request, public_id):
     )
 
 
-@permission_required("assessments.view_assessment_basis", fn=_application_from_url)
+@permission_required("assessments.view_assessment_basis", fn=application_from_url)
 def assessment_basis_pdf(request, public_id):
-    application = _loaded(request)
+    application = request.permission_object
     if getattr(application, "assessment_basis", None) is None:
         raise Http404
     pdf = documents.assessment_basis_pdf(application=application)
@@ -443,10 +434,10 @@ def assessment_basis_pdf(request, public_id):
     return response
 
 
-@permission_required("assessments.record_decision", fn=_application_from_url)
+@permission_required("assessments.record_decision", fn=application_from_url)
 def decision_record(request, public_id):
     """The case officer records granted services beside what was applied for."""
-    application = _loaded(request)
+    application = request.permission_object
     decision = getattr(application, "decision", None)
     applied = list(application.applied_services.all())
     granted = {}

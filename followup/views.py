@@ -1,13 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from assessments.display import citizen_display_name
-from assessments.models import Application
-from assessments.selectors import application_detail
-from assessments.views import _add_errors
+from assessments.views import _add_errors, application_from_url
 from rehab.accesslog import log_access
 from rehab.models import AccessLogEntry
 from rehab.permissions import permission_required
@@ -21,14 +18,7 @@ def overview(request):
     return render(request, "followup/overview.html")
 
 
-def _application_from_url(request, public_id, **kwargs):
-    try:
-        return application_detail(user=request.user, public_id=public_id)
-    except Application.DoesNotExist:
-        raise Http404 from None
-
-
-@permission_required("followup.record_follow_up", fn=_application_from_url)
+@permission_required("followup.record_follow_up", fn=application_from_url)
 def follow_up(request, public_id, months):
     """The case officer records a due follow-up: services and level now, goals, EQ-5D."""
     application = request.permission_object

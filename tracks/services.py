@@ -9,12 +9,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Application
-from assessments.services import ConflictError
+from assessments.services import ConflictError, move_status
 from rehab.models import User
 
 from . import selectors
@@ -36,36 +35,6 @@ def _lock(application: Application) -> Application:
     )
     application.status = locked.status
     return locked
-
-
-def _move(
-    application: Application,
-    *,
-    allowed: set,
-    to: str,
-    refusal,
-    expected_version: int | None = None,
-) -> None:
-    """Move the application on in one guarded UPDATE: only from a status in ``allowed`` (and,
-    given ``expected_version``, only if nobody saved the application since); bump the version.
-
-    A refused move raises ``ConflictError`` when a version was expected, else a
-    ``ValidationError`` with ``refusal``; the caller's transaction then rolls back.
-    """
-    rows = Application.objects.filter(pk=application.pk, status__in=allowed)
-    if expected_version is not None:
-        rows = rows.filter(version=expected_version)
-    moved = rows.update(status=to, version=F("version") + 1, updated_at=timezone.now())
-    if not moved:
-        if expected_version is not None:
-            raise ConflictError()
-        raise ValidationError(refusal)
-    application.status = to
-    application.version = (
-        expected_version + 1
-        if expected_version is not None
-        else Application.objects.values_list("version", flat=True).get(pk=application.pk)
-    )
 
 
 def _not_in_future(errors: dict, field: str, day) -> None:
@@ -144,7 +113,7 @@ def track_confirm(
         assignment.confirmed_by = actor
     assignment.full_clean(validate_unique=False)
     assignment.save()
-    _move(
+    move_status(
         application,
         allowed=TRACK_STATUSES,
         to=Application.Status.IN_TRACK,
@@ -268,7 +237,7 @@ def handover_record(
     )
     handover.full_clean(validate_unique=False)
     handover.save()
-    _move(
+    move_status(
         application,
         allowed={Application.Status.ASSESSED},
         to=Application.Status.AWAITING_DECISION,

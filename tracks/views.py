@@ -1,58 +1,27 @@
 """Track, interventions and handover pages of one application.
 
-Every view loads the application scoped to the user (404 when not visible to them). A user
-whose roles can never hold the permission gets 403 before anything is loaded, so that, e.g.,
-a manager learns "not allowed" rather than "no such case".
+Every view loads the application scoped to the user with assessments.views'
+``application_from_url`` (404 when not visible to them; roles that see no cases get 403).
 """
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.display import citizen_display_name
 from assessments.models import Application
-from assessments.selectors import application_detail
-from assessments.views import _add_errors
+from assessments.views import _add_errors, application_from_url
 from rehab.accesslog import log_access
 from rehab.models import AccessLogEntry
 from rehab.permissions import permission_required
-from rehab.roles import Role, roles_of
 
 from . import selectors, services
 from .forms import HandoverForm, InterventionForm, TrackForm
 from .models import Intervention, Track
 
 Action = AccessLogEntry.Action
-
-CASE_OFFICER_OR_THERAPIST = {Role.CASE_OFFICER, Role.THERAPIST}
-TRACK_WORKERS = {Role.CASE_OFFICER, Role.THERAPIST, Role.PHYSIO}
-INTERVENTION_AUTHORS = {Role.THERAPIST, Role.PHYSIO}
-
-
-def _loader(roles: set[Role]):
-    """``fn`` for ``permission_required``: the application the URL names, as the user sees it.
-
-    Returns None (so the permission check fails with 403) for users without any of ``roles``;
-    404 when the application is not visible to the user (a physio sees only the cases they
-    are the assigned physio of, as in the assessments stage).
-    """
-
-    def load(request, public_id):
-        if not roles & set(roles_of(request.user)):
-            return None
-        try:
-            return application_detail(user=request.user, public_id=public_id)
-        except Application.DoesNotExist:
-            raise Http404 from None
-
-    return load
-
-
-def _loaded(request) -> Application:
-    return request.permission_object
 
 
 def _common(request, application: Application, page: str) -> dict:
@@ -83,9 +52,9 @@ def _call(form, service) -> bool:
 # --- Track -------------------------------------------------------------------------------
 
 
-@permission_required("tracks.assign_track", fn=_loader(CASE_OFFICER_OR_THERAPIST))
+@permission_required("tracks.assign_track", fn=application_from_url)
 def track(request, public_id):
-    application = _loaded(request)
+    application = request.permission_object
     visit = selectors.latest_done_visit(application)
     proposal = selectors.proposal_from(application, visit)
     assignment = selectors.track_assignment_for(application)
@@ -164,16 +133,16 @@ def _interventions_page(request, application, form):
     )
 
 
-@permission_required("tracks.view_interventions", fn=_loader(TRACK_WORKERS))
+@permission_required("tracks.view_interventions", fn=application_from_url)
 def interventions(request, public_id):
-    application = _loaded(request)
+    application = request.permission_object
     log_access(request, [application.citizen.public_id], Action.READ)
     return _interventions_page(request, application, _intervention_form(request))
 
 
-@permission_required("tracks.add_intervention", fn=_loader(INTERVENTION_AUTHORS))
+@permission_required("tracks.add_intervention", fn=application_from_url)
 def intervention_add(request, public_id):
-    application = _loaded(request)
+    application = request.permission_object
     form = _intervention_form(request)
     if request.method == "POST" and form.is_valid():
         saved = _call(
@@ -193,9 +162,9 @@ def intervention_add(request, public_id):
 # --- Handover ----------------------------------------------------------------------------
 
 
-@permission_required("tracks.record_handover", fn=_loader(CASE_OFFICER_OR_THERAPIST))
+@permission_required("tracks.record_handover", fn=application_from_url)
 def handover(request, public_id):
-    application = _loaded(request)
+    application = request.permission_object
     visit = selectors.latest_done_visit(application)
     existing = selectors.handover_for(application)
     can_record = (
