@@ -8,7 +8,7 @@ manager learns "not allowed" rather than "no such case".
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -17,16 +17,11 @@ from rehab.models import AccessLogEntry
 from rehab.permissions import permission_required
 
 from . import scoring, selectors, services
-from .display import citizen_display_name
 from .instrument_forms import FORMS
-from .models import Application, InstrumentResult
-from .views import _add_errors, application_from_url
+from .models import InstrumentResult
+from .views import _add_errors, application_from_url, case_page
 
 Action = AccessLogEntry.Action
-
-
-def _display_name(application: Application) -> str:
-    return citizen_display_name(application.citizen, application.name_granted)
 
 
 def _instrument_name(code: str):
@@ -56,17 +51,13 @@ def instruments(request, public_id):
             for spec in scoring.INSTRUMENTS.values()
             if spec.code in FORMS
         ]
-    log_access(request, [application.citizen.public_id], Action.READ)
-    return render(
+    return case_page(
         request,
         "assessments/instruments.html",
-        {
-            "application": application,
-            "display_name": _display_name(application),
-            "rows": rows,
-            "can_record": can_record,
-            "to_record": to_record,
-        },
+        application,
+        rows=rows,
+        can_record=can_record,
+        to_record=to_record,
     )
 
 
@@ -98,15 +89,11 @@ def instrument_record(request, public_id, code):
                 % {"instrument": spec.name, "score": result.score_text},
             )
             return redirect("assessments:instruments", application.public_id)
-    log_access(request, [application.citizen.public_id], Action.READ)
-    return render(
+    return case_page(
         request,
         "assessments/instrument_form.html",
-        {
-            "form": form,
-            "spec": spec,
-            "application": application,
-            "display_name": _display_name(application),
-            "licensed_wording": spec.code == scoring.EQ5D5L,
-        },
+        application,
+        form=form,
+        spec=spec,
+        licensed_wording=spec.code == scoring.EQ5D5L,
     )

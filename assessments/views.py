@@ -47,6 +47,17 @@ def application_from_url(request, public_id, **kwargs) -> Application:
         raise Http404 from None
 
 
+def case_page(request, template: str, application: Application, **context):
+    """Render a page about one application: its read is logged, and the citizen is named
+    as this user may see them."""
+    log_access(request, [application.citizen.public_id], Action.READ)
+    context.update(
+        application=application,
+        display_name=citizen_display_name(application.citizen, application.name_granted),
+    )
+    return render(request, template, context)
+
+
 def _name(citizen) -> str:
     return citizen_display_name(citizen, getattr(citizen, "name_granted", False))
 
@@ -215,19 +226,13 @@ def application_create(request, public_id):
 @permission_required("assessments.view_application", fn=application_from_url)
 def application_detail(request, public_id):
     application = request.permission_object
-    log_access(request, [application.citizen.public_id], Action.READ)
-    return render(
+    return case_page(
         request,
         "assessments/application_detail.html",
-        {
-            "application": application,
-            "display_name": citizen_display_name(application.citizen, application.name_granted),
-            "can_change": request.user.has_perm("assessments.change_application", application),
-            "can_view_citizen": request.user.has_perm(
-                "assessments.view_citizen", application.citizen
-            ),
-            **selectors.case_overview(application=application),
-        },
+        application,
+        can_change=request.user.has_perm("assessments.change_application", application),
+        can_view_citizen=request.user.has_perm("assessments.view_citizen", application.citizen),
+        **selectors.case_overview(application=application),
     )
 
 
@@ -258,16 +263,12 @@ def application_update(request, public_id):
         )
         if done:
             return done
-    log_access(request, [application.citizen.public_id], Action.READ)
-    return render(
+    return case_page(
         request,
         "assessments/application_form.html",
-        {
-            "form": form,
-            "application": application,
-            "citizen": application.citizen,
-            "display_name": citizen_display_name(application.citizen, application.name_granted),
-        },
+        application,
+        form=form,
+        citizen=application.citizen,
     )
 
 
@@ -303,19 +304,15 @@ def visit_book(request, public_id):
         )
         if done:
             return done
-    log_access(request, [application.citizen.public_id], Action.READ)
-    return render(
+    return case_page(
         request,
         "assessments/visit_form.html",
-        {
-            "form": form,
-            "application": application,
-            "display_name": citizen_display_name(application.citizen, application.name_granted),
-            "booked": next(
-                (v for v in application.visits.all() if v.status == JointVisit.Status.BOOKED),
-                None,
-            ),
-        },
+        application,
+        form=form,
+        booked=next(
+            (v for v in application.visits.all() if v.status == JointVisit.Status.BOOKED),
+            None,
+        ),
     )
 
 
@@ -352,16 +349,12 @@ def visit_record(request, public_id):
                 return redirect("assessments:application_detail", application.public_id)
             messages.success(request, _("The draft was saved."))
             return redirect("assessments:visit_record", application.public_id)
-    log_access(request, [application.citizen.public_id], Action.READ)
-    return render(
+    return case_page(
         request,
         "assessments/visit_record.html",
-        {
-            "form": form,
-            "application": application,
-            "visit": visit,
-            "display_name": citizen_display_name(application.citizen, application.name_granted),
-        },
+        application,
+        form=form,
+        visit=visit,
     )
 
 
@@ -409,16 +402,12 @@ def assessment_basis(request, public_id):
                 return redirect("assessments:application_detail", application.public_id)
             messages.success(request, _("The draft was saved."))
             return redirect("assessments:assessment_basis", application.public_id)
-    log_access(request, [application.citizen.public_id], Action.READ)
-    return render(
+    return case_page(
         request,
         "assessments/assessment_basis_form.html",
-        {
-            "form": form,
-            "application": application,
-            "basis": basis,
-            "display_name": citizen_display_name(application.citizen, application.name_granted),
-        },
+        application,
+        form=form,
+        basis=basis,
     )
 
 
@@ -481,14 +470,10 @@ def decision_record(request, public_id):
         )
         if done:
             return done
-    log_access(request, [application.citizen.public_id], Action.READ)
-    return render(
+    return case_page(
         request,
         "assessments/decision_form.html",
-        {
-            "form": form,
-            "application": application,
-            "comparison": selectors.applied_vs_granted(application=application),
-            "display_name": citizen_display_name(application.citizen, application.name_granted),
-        },
+        application,
+        form=form,
+        comparison=selectors.applied_vs_granted(application=application),
     )

@@ -3,8 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from assessments.display import citizen_display_name
-from assessments.views import _add_errors, application_from_url
+from assessments.views import _add_errors, application_from_url, case_page
 from rehab.accesslog import log_access
 from rehab.models import AccessLogEntry
 from rehab.permissions import permission_required
@@ -48,14 +47,6 @@ def follow_up(request, public_id, months):
             log_access(request, [application.citizen.public_id], AccessLogEntry.Action.UPDATE)
             messages.success(request, _("The follow-up was recorded."))
             return redirect("assessments:application_detail", application.public_id)
-    log_access(request, [application.citizen.public_id], AccessLogEntry.Action.READ)
-    return render(
-        request,
-        "followup/follow_up_form.html",
-        {
-            "form": form,
-            "application": application,
-            "follow_up": item,
-            "display_name": citizen_display_name(application.citizen, application.name_granted),
-        },
+    return case_page(
+        request, "followup/follow_up_form.html", application, form=form, follow_up=item
     )
