@@ -20,6 +20,18 @@ def demo_users(db):
 
 
 @pytest.fixture
+def officer(demo_users):
+    """The demo case officer (biståndshandläggare)."""
+    return demo_users["handlaggare"]
+
+
+@pytest.fixture
+def therapist(demo_users):
+    """The demo occupational therapist (arbetsterapeut)."""
+    return demo_users["arbetsterapeut"]
+
+
+@pytest.fixture
 def demo_password():
     return DEMO_PASSWORD
 

@@ -17,16 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def officer(demo_users):
-    return demo_users["handlaggare"]
-
-
-@pytest.fixture
-def therapist(demo_users):
-    return demo_users["arbetsterapeut"]
-
-
-@pytest.fixture
 def application(officer, therapist):
     citizen = services.citizen_create(
         personal_number="19400307-3428",

@@ -14,11 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def officer(demo_users):
-    return demo_users["handlaggare"]
-
-
-@pytest.fixture
 def decided(officer, demo_users):
     therapist = demo_users["arbetsterapeut"]
     codes = {s.code: s for s in ServiceType.objects.all()}

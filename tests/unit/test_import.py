@@ -75,11 +75,6 @@ def three_rows() -> bytes:
 
 
 @pytest.fixture
-def officer(demo_users):
-    return demo_users["handlaggare"]
-
-
-@pytest.fixture
 def memory_storage(settings):
     settings.STORAGES = {
         **settings.STORAGES,

@@ -25,16 +25,6 @@ def client(client):
 
 
 @pytest.fixture
-def officer(demo_users):
-    return demo_users["handlaggare"]
-
-
-@pytest.fixture
-def therapist(demo_users):
-    return demo_users["arbetsterapeut"]
-
-
-@pytest.fixture
 def manager(demo_users):
     return demo_users["enhetschef"]
 

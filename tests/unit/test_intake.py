@@ -16,16 +16,6 @@ NUMBER_12 = "194003073428"
 
 
 @pytest.fixture
-def officer(demo_users):
-    return demo_users["handlaggare"]
-
-
-@pytest.fixture
-def therapist(demo_users):
-    return demo_users["arbetsterapeut"]
-
-
-@pytest.fixture
 def citizen(officer):
     return services.citizen_create(
         personal_number=NUMBER,

@@ -123,16 +123,6 @@ def test_the_reasons_are_translated():
 
 
 @pytest.fixture
-def officer(demo_users):
-    return demo_users["handlaggare"]
-
-
-@pytest.fixture
-def therapist(demo_users):
-    return demo_users["arbetsterapeut"]
-
-
-@pytest.fixture
 def physio(demo_users):
     return demo_users["fysioterapeut"]
 
