@@ -342,7 +342,10 @@ def _service_rows(services: list[indicators.ServiceRow]) -> list[dict]:
     return rows
 
 
-def _service_chart(services: list[indicators.ServiceRow]) -> str:
+def service_chart(services: list[indicators.ServiceRow]) -> str:
+    """Applied vs granted minutes per service type, as SVG; the PDF report and the managers'
+    overview page show this same chart. Service types with fewer than five applicants are
+    left out (small-cell rule). The labels follow the active language."""
     shown = [
         row
         for row in services
@@ -351,13 +354,13 @@ def _service_chart(services: list[indicators.ServiceRow]) -> str:
     if not shown:
         return ""
     return charts.grouped_bar_chart(
-        title="Ansökta och beviljade minuter per vecka, per insats",
+        title=_("Applied and granted minutes per week, per service"),
         categories=[row.name for row in shown],
         series=[
-            charts.Series("Ansökt", [row.applied_minutes for row in shown]),
-            charts.Series("Beviljat", [row.granted_minutes for row in shown]),
+            charts.Series(_("Applied"), [row.applied_minutes for row in shown]),
+            charts.Series(_("Granted"), [row.granted_minutes for row in shown]),
         ],
-        unit="minuter per vecka",
+        unit=_("minutes per week"),
         chart_id="chart-services",
     )
 
@@ -587,7 +590,7 @@ def build_context(scope: Scope, *, created_at: datetime.datetime | None = None) 
             "profile_rows": _profile_rows(figures.profile),
             "flow_rows": _flow_rows(figures.flow),
             "service_rows": _service_rows(figures.services),
-            "service_chart": _service_chart(figures.services),
+            "service_chart": service_chart(figures.services),
             "hourly_rows": _hourly_rows(hourly),
             "levels": _level_context(figures),
             "vas_rows": _vas_rows(figures.vas),

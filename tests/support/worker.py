@@ -1,4 +1,4 @@
-"""A real Celery worker process, on the broker the settings choose (a folder or Redis),
+"""Fixture: a real Celery worker process, on the broker the settings choose (a folder or Redis),
 reading and writing the same test database as the tests."""
 
 import os

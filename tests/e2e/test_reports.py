@@ -1,0 +1,41 @@
+"""A manager orders a follow-up report, a real Celery worker makes it, and the manager
+downloads the PDF, whose figures match the published pilot."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_manager_orders_and_downloads_the_pilot_report(
+    login, page, live_server, assert_accessible, celery_worker_process
+):
+    login("enhetschef")  # creates the demo staff and team
+    call_command("load_pilot_cohort")
+    page.reload()
+    expect(page.get_by_test_id("savings")).to_contain_text("13 h 10 min")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Uppföljningsrapporter").click()
+    today = timezone.localdate()
+    page.get_by_label("Från").fill(today.replace(day=1, month=1).isoformat())
+    page.get_by_label("Till").fill(today.isoformat())
+    page.get_by_label("Team Norr").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Beställ rapporten").click()
+
+    download = page.get_by_test_id("report-download")
+    expect(download).to_be_visible(timeout=90_000)  # htmx polls until the worker is done
+    href = download.get_attribute("href")
+    response = page.request.get(f"{live_server.url}{href}")
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
+    text = re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+    for figure in ("13 h 10 min", "2 633 kr", "11 850 kr", "142 200 kr"):
+        assert figure in text, figure
