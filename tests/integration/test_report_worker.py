@@ -23,8 +23,8 @@ from followup import reports
 from followup.models import ReportRequest
 from followup.tasks import build_report
 from tests.factories import TeamFactory, UserFactory
-from tests.integration.conftest import BASE_DIR, _test_database_url
 from tests.integration.test_worker import wait_for
+from tests.support.worker import BASE_DIR, _test_database_url
 from tests.unit.test_reports import END, START, make_cohort
 
 pytestmark = pytest.mark.integration
