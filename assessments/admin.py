@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ProtectedIdentityGrant, ServiceType
+from .models import LifeArea, ProtectedIdentityGrant, ServiceType
 
 
 @admin.register(ServiceType)
@@ -29,3 +29,13 @@ class ProtectedIdentityGrantAdmin(admin.ModelAdmin):
         if not change:
             obj.granted_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(LifeArea)
+class LifeAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "active", "sort_order"]
+    list_editable = ["active", "sort_order"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Needs and goals refer to life areas; retire one by unticking "active".
+        return False

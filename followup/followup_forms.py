@@ -89,3 +89,17 @@ class FollowUpForm(forms.Form):
         if all(value in (None, "") for value in values.values()):
             return None
         return values
+
+
+class PositiveExampleForm(forms.Form):
+    description = forms.CharField(
+        label=_("Description for the report"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "What happened and what it meant for the citizen, without names, addresses, "
+            "dates of birth or other details that identify anyone. Leave empty to withdraw "
+            "the case as an example."
+        ),
+    )

@@ -59,7 +59,14 @@ from assessments.models import (
     ServiceType,
 )
 from followup import calc
-from followup.models import CaseClosure, FollowUp, GoalAttainment, SavingsParameters, Tariff
+from followup.models import (
+    CaseClosure,
+    FollowUp,
+    GoalAttainment,
+    PositiveExample,
+    SavingsParameters,
+    Tariff,
+)
 from tracks.models import Intervention, Track
 
 SMALL_CELL_LIMIT = 5
@@ -479,6 +486,15 @@ def goal_attainment(scope: Scope) -> list[dict]:
         .values("latest")
         .annotate(goals=Count("pk"), people=Count("application__citizen", distinct=True))
         .order_by("latest")
+    )
+
+
+def positive_examples(scope: Scope) -> list[str]:
+    """The descriptions of the cohort's cases that a person chose as positive examples."""
+    return list(
+        PositiveExample.objects.filter(application__in=cohort(scope).values("pk"))
+        .order_by("chosen_at", "pk")
+        .values_list("description", flat=True)
     )
 
 

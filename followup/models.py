@@ -249,3 +249,24 @@ class ReportRequest(models.Model):
 
     def __str__(self):
         return f"{self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
+
+
+class PositiveExample(models.Model):
+    """A case a person chose for the report's positive examples, with a description they
+    wrote without names or other identifying details (the report calls it "Fall A", …)."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="positive_example"
+    )
+    description = models.TextField(_("description"), max_length=2000)
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    chosen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("positive example")
+        verbose_name_plural = _("positive examples")
+
+    def __str__(self):
+        return f"example {self.application_id}"

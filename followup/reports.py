@@ -49,7 +49,6 @@ Status = ReportRequest.Status
 # broker deliver the job again; see followup.tasks).
 MAX_ATTEMPTS = 3
 PROGRESS_STARTED, PROGRESS_FIGURES, PROGRESS_RENDERED, PROGRESS_DONE = 10, 50, 90, 100
-POSITIVE_EXAMPLES = 3
 # A report still queued or running this long after it was ordered is taken as lost (its job
 # vanished, e.g. a worker killed on the folder broker, which does not deliver a job again):
 # ordering it again marks it failed and starts a new one. Longer than Redis's visibility
@@ -573,10 +572,11 @@ def build_context(scope: Scope, *, created_at: datetime.datetime | None = None) 
             Team.objects.filter(pk__in=scope.team_ids).values_list("name", flat=True)
         ) or ["Alla team"]
         hourly = figures.hourly
-        ranked = sorted(hourly.cases, key=lambda case: (-case.saved_minutes_per_week, case.case_id))
-        examples = _case_letters(
-            min(POSITIVE_EXAMPLES, len([c for c in ranked if c.saved_minutes_per_week > 0]))
-        )
+        chosen = indicators.positive_examples(scope)
+        examples = [
+            {"label": label, "text": text}
+            for label, text in zip(_case_letters(len(chosen)), chosen, strict=True)
+        ]
         created = timezone.localtime(created_at or timezone.now())
         return {
             "title": f"Uppföljningsrapport {_date(scope.period_start)}–{_date(scope.period_end)}",

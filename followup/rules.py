@@ -17,3 +17,4 @@ rules.add_perm("followup.use_whatif", is_manager | is_admin)
 # (see followup/report_views.py for why).
 rules.add_perm("followup.order_report", is_manager | is_admin)
 rules.add_perm("followup.view_report", (is_manager | is_admin) & ordered_the_report)
+rules.add_perm("followup.choose_example", is_case_officer & in_users_team)

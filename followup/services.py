@@ -13,7 +13,14 @@ from assessments.models import Application, Decision, InstrumentResult
 from assessments.services import ConflictError, ServiceRequest, instrument_record
 from rehab.models import User
 
-from .models import CaseClosure, FollowUp, FollowUpInterval, FollowUpService, GoalAttainment
+from .models import (
+    CaseClosure,
+    FollowUp,
+    FollowUpInterval,
+    FollowUpService,
+    GoalAttainment,
+    PositiveExample,
+)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -142,3 +149,16 @@ def follow_up_record(
             pk=application.pk, status=Application.Status.FOLLOW_UP_DUE
         ).update(status=Application.Status.DECIDED, version=F("version") + 1)
     return follow_up
+
+
+@transaction.atomic
+def positive_example_save(*, application: Application, actor: User, description: str):
+    """Choose the case as a positive example (or, with an empty description, withdraw it)."""
+    description = description.strip()
+    if not description:
+        PositiveExample.objects.filter(application=application).delete()
+        return None
+    example, _created = PositiveExample.objects.update_or_create(
+        application=application, defaults={"description": description, "chosen_by": actor}
+    )
+    return example

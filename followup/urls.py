@@ -10,6 +10,11 @@ urlpatterns = [
         views.follow_up,
         name="follow_up",
     ),
+    path(
+        "applications/<uuid:public_id>/positive-example/",
+        views.positive_example,
+        name="positive_example",
+    ),
     path("whatif/", whatif_views.whatif, name="whatif"),
     path("reports/", report_views.report_order, name="report_order"),
     path("reports/<uuid:public_id>/status/", report_views.report_status, name="report_status"),

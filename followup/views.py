@@ -13,7 +13,7 @@ from rehab.models import AccessLogEntry
 from rehab.permissions import permission_required
 
 from . import calc, indicators, reports, selectors, services
-from .followup_forms import FollowUpForm
+from .followup_forms import FollowUpForm, PositiveExampleForm
 
 # The steps of the flow shown on the overview; each counts people (small-cell rule).
 FLOW_STEPS = [
@@ -97,3 +97,23 @@ def follow_up(request, public_id, months):
     return case_page(
         request, "followup/follow_up_form.html", application, form=form, follow_up=item
     )
+
+
+@permission_required("followup.choose_example", fn=application_from_url)
+def positive_example(request, public_id):
+    """The case officer chooses the case as a positive example for the follow-up reports."""
+    application = request.permission_object
+    current = getattr(application, "positive_example", None)
+    form = PositiveExampleForm(
+        request.POST or None, initial={"description": current.description if current else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.positive_example_save(
+            application=application,
+            actor=request.user,
+            description=form.cleaned_data["description"],
+        )
+        log_access(request, [application.citizen.public_id], AccessLogEntry.Action.UPDATE)
+        messages.success(request, _("The positive example was saved."))
+        return redirect("assessments:application_detail", application.public_id)
+    return case_page(request, "followup/positive_example.html", application, form=form)

@@ -68,6 +68,14 @@ GROUP_MODEL_PERMISSIONS = {
         "assessments.add_protectedidentitygrant",
         "assessments.view_protectedidentitygrant",
         "assessments.delete_protectedidentitygrant",
+        "assessments.add_lifearea",
+        "assessments.change_lifearea",
+        "assessments.view_lifearea",
+        *(
+            f"followup.{action}_{model}"
+            for model in ("followupinterval", "savingsparameters", "tariff", "tarifflevel")
+            for action in ("add", "change", "view", "delete")
+        ),
     ],
 }
 

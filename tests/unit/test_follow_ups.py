@@ -148,3 +148,21 @@ def test_the_beat_schedule_runs_the_daily_job(settings, decided):
     assert settings.CELERY_BEAT_SCHEDULE["mark-follow-ups-due"]["task"] == task.name
     assert task() == {"scheduled": 0, "due": 2, "queued": 1}  # both months have passed
     assert task() == {"scheduled": 0, "due": 0, "queued": 0}
+
+
+def test_the_case_officer_chooses_a_positive_example_and_can_withdraw_it(
+    client, officer, demo_users, decided
+):
+    from followup.models import PositiveExample
+
+    url = reverse("followup:positive_example", args=[decided.public_id])
+    client.force_login(officer)
+    assert client.post(url, {"description": "Städar köket själv igen."}).status_code == 302
+    assert PositiveExample.objects.get(application=decided).description == (
+        "Städar köket själv igen."
+    )
+    client.post(url, {"description": ""})
+    assert not PositiveExample.objects.exists()
+    for other in ("arbetsterapeut", "enhetschef"):
+        client.force_login(demo_users[other])
+        assert client.get(url).status_code == 403

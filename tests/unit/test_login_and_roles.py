@@ -83,3 +83,25 @@ def test_passwords_are_hashed_with_argon2_outside_tests():
     from rehab.settings import base
 
     assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/assessments/servicetype/",
+        "/admin/assessments/lifearea/",
+        "/admin/followup/followupinterval/",
+        "/admin/followup/savingsparameters/",
+        "/admin/followup/tariff/add/",
+        "/admin/rehab/user/",
+    ],
+)
+def test_the_administrator_edits_catalogues_intervals_and_tariffs(client, demo_users, url):
+    client.force_login(demo_users["admin"])
+    assert client.get(url).status_code == 200
+
+
+def test_the_administrator_does_not_read_case_records_in_the_admin(client, demo_users):
+    client.force_login(demo_users["admin"])
+    assert client.get("/admin/assessments/citizen/").status_code == 404
+    assert client.get(reverse("assessments:work_queue")).status_code == 403

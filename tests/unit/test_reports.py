@@ -23,6 +23,7 @@ from assessments.models import (
     ServiceType,
 )
 from followup import charts, indicators, reports
+from followup import services as followup_services
 from followup.indicators import Scope, small_cell
 from followup.models import (
     CaseClosure,
@@ -344,6 +345,11 @@ def test_the_indicators_take_as_many_queries_for_140_cases_as_for_14(team, staff
 
 def test_the_report_pdf_has_the_pilot_figures_and_hides_small_cells(team, staff):
     applications = make_cohort(team, staff)
+    followup_services.positive_example_save(
+        application=applications[2],
+        actor=applications[2].case_officer,
+        description="Klarar maten själv efter träning i köket.",
+    )
     report = order(staff, team)
     built = reports.build_report_file(report.pk)
 
@@ -366,6 +372,7 @@ def test_the_report_pdf_has_the_pilot_figures_and_hides_small_cells(team, staff)
     assert "Ålder 85 år och äldre <5 <5" in text
     assert "200 kr/h" in text and "Veckor per månad 4,5" in text
     assert "Fall A" in text
+    assert "Klarar maten själv efter träning i köket." in text
     # Pseudonymised: no names or identity numbers of the cohort.
     for citizen in Citizen.objects.filter(applications__in=applications):
         assert citizen.last_name not in text
