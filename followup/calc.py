@@ -107,6 +107,8 @@ class CaseMinutes:
 
     ``applied_services`` / ``granted_services`` count the case's services with minutes
     above zero; leave them ``None`` when unknown (then no share by count is computed).
+    ``assumptions``, when given, are the ones valid on this case's decision date and price
+    this case instead of the model's common assumptions.
     """
 
     case_id: str
@@ -114,6 +116,7 @@ class CaseMinutes:
     granted_minutes_per_week: Decimal
     applied_services: int | None = None
     granted_services: int | None = None
+    assumptions: HourlyAssumptions | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "applied_minutes_per_week", Decimal(self.applied_minutes_per_week))
@@ -196,8 +199,9 @@ def hourly_model(
 ) -> HourlyResult:
     """Saved minutes, hours and kronor per week, month and year (Timrå's model)."""
     assumptions = assumptions or HourlyAssumptions()
+    cases_in = list(cases)
     case_results = []
-    for case in cases:
+    for case in cases_in:
         flags: tuple[str, ...] = ()
         if case.granted_minutes_per_week > case.applied_minutes_per_week:
             flags = (GRANTED_ABOVE_APPLIED,)
@@ -224,8 +228,26 @@ def hourly_model(
     applied_services = sum(c.applied_services or 0 for c in case_results) if counts_known else None
     granted_services = sum(c.granted_services or 0 for c in case_results) if counts_known else None
 
-    # Kronor are computed as minutes × cost ÷ 60 so that the only division comes last.
-    kr_minutes = saved * assumptions.hourly_cost
+    # Kronor are computed as minutes × cost ÷ 60 so that the only division comes last; each
+    # case is priced by its own assumptions when it carries them.
+    priced = [(case, case.assumptions or assumptions) for case in cases_in]
+    kr_minutes = sum(
+        (
+            result.saved_minutes_per_week * rates.hourly_cost
+            for result, (_case, rates) in zip(case_results, priced, strict=True)
+        ),
+        Decimal(0),
+    )
+    kr_minutes_month = sum(
+        (
+            result.saved_minutes_per_week * rates.hourly_cost * rates.weeks_per_month
+            for result, (_case, rates) in zip(case_results, priced, strict=True)
+        ),
+        Decimal(0),
+    )
+    used = sorted(
+        {rates for _case, rates in priced}, key=lambda a: (a.hourly_cost, a.weeks_per_month)
+    )
     return HourlyResult(
         cases=tuple(case_results),
         citizens=len(case_results),
@@ -240,11 +262,15 @@ def hourly_model(
             _share(granted_services, applied_services) if applied_services is not None else None
         ),
         saved_kr_per_week=kr_minutes / MINUTES_PER_HOUR,
-        saved_kr_per_month=kr_minutes * assumptions.weeks_per_month / MINUTES_PER_HOUR,
-        saved_kr_per_year=(
-            kr_minutes * assumptions.weeks_per_month * MONTHS_PER_YEAR / MINUTES_PER_HOUR
-        ),
-        assumptions=assumptions.as_dict(),
+        saved_kr_per_month=kr_minutes_month / MINUTES_PER_HOUR,
+        saved_kr_per_year=kr_minutes_month * MONTHS_PER_YEAR / MINUTES_PER_HOUR,
+        assumptions=(
+            used[0].as_dict()
+            if len(used) == 1
+            else {"versions": [rates.as_dict() for rates in used]}
+        )
+        if used
+        else assumptions.as_dict(),
     )
 
 

@@ -329,8 +329,9 @@ def case_minutes(scope: Scope) -> list[calc.CaseMinutes]:
             granted_n=_sum_per_case(GrantedService, "decision__application", positive_count=True),
         )
         .order_by("pk")
-        .values_list("pk", "applied", "granted", "applied_n", "granted_n")
+        .values_list("pk", "applied", "granted", "applied_n", "granted_n", "decision__decided_on")
     )
+    versions = list(SavingsParameters.objects.order_by("-valid_from"))
     return [
         calc.CaseMinutes(
             case_id=str(pk),
@@ -338,9 +339,19 @@ def case_minutes(scope: Scope) -> list[calc.CaseMinutes]:
             granted_minutes_per_week=Decimal(granted),
             applied_services=applied_n,
             granted_services=granted_n,
+            # Each case is priced by the parameters valid on its decision date.
+            assumptions=hourly_assumptions(_valid_on(versions, decided_on)),
         )
-        for pk, applied, granted, applied_n, granted_n in rows
+        for pk, applied, granted, applied_n, granted_n, decided_on in rows
     ]
+
+
+def _valid_on(versions: list[SavingsParameters], day: datetime.date):
+    """The version valid on ``day`` from ``versions`` (newest first), or None."""
+    for version in versions:
+        if version.valid_from <= day and (version.valid_to is None or version.valid_to >= day):
+            return version
+    return None
 
 
 def savings_parameters(on: datetime.date) -> SavingsParameters | None:

@@ -514,9 +514,28 @@ def _assumptions(figures: Indicators) -> list[dict]:
     hourly = indicators.hourly_assumptions(figures.parameters)
     parameters = figures.parameters
     levels = figures.levels
+    versions = figures.hourly.assumptions.get("versions")
+    if versions:
+        # Decisions in the period fall under more than one parameter version; each case was
+        # priced by the version valid on its decision date.
+        cost_rows = [
+            (
+                "Hemtjänstens kostnad per timme och veckor per månad",
+                "; ".join(
+                    f"{_kr_parameter(Decimal(v['hourly_cost']))}/h, "
+                    f"{_decimal_text(Decimal(v['weeks_per_month']))}"
+                    for v in versions
+                )
+                + " (varje fall enligt versionen som gällde på beslutsdagen)",
+            )
+        ]
+    else:
+        cost_rows = [
+            ("Hemtjänstens kostnad per timme", f"{_kr_parameter(hourly.hourly_cost)}/h"),
+            ("Veckor per månad", _decimal_text(hourly.weeks_per_month)),
+        ]
     rows = [
-        ("Hemtjänstens kostnad per timme", f"{_kr_parameter(hourly.hourly_cost)}/h"),
-        ("Veckor per månad", _decimal_text(hourly.weeks_per_month)),
+        *cost_rows,
         ("Månader per år", "12"),
         (
             "Parametrarna gäller",

@@ -625,3 +625,34 @@ def test_the_chart_axis_ends_on_a_round_number():
     assert charts.nice_ceiling(455) == 500
     assert charts.nice_ceiling(190) == 200
     assert charts.nice_ceiling(0) == 1
+
+
+def test_each_case_is_priced_by_the_parameters_valid_on_its_decision_date(team, staff):
+    from followup import calc
+    from followup.models import SavingsParameters
+
+    applications = make_cohort(team, staff)
+    SavingsParameters.objects.update(valid_to=datetime.date(2026, 3, 31))
+    SavingsParameters.objects.create(
+        valid_from=datetime.date(2026, 4, 1),
+        hourly_cost=Decimal("300"),
+        weeks_per_month=Decimal("4.5"),
+        therapist_hourly_cost=Decimal("337.50"),
+    )
+    late = applications[:3]
+    Decision.objects.filter(application__in=late).update(decided_on=datetime.date(2026, 5, 1))
+    scope = indicators.Scope(datetime.date(2026, 1, 1), datetime.date(2026, 6, 30), (team.pk,))
+    cases = indicators.case_minutes(scope)
+    result = calc.hourly_model(cases)
+    late_ids = {str(a.pk) for a in late}
+    expected = (
+        sum(
+            (c.applied_minutes_per_week - c.granted_minutes_per_week)
+            * (Decimal(300) if c.case_id in late_ids else Decimal(200))
+            for c in cases
+        )
+        / 60
+    )
+    assert result.saved_kr_per_week == expected
+    assert result.saved_minutes_per_week == 790
+    assert len(result.assumptions["versions"]) == 2
