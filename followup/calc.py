@@ -341,10 +341,14 @@ class LevelAssumptions:
 
 @dataclass(frozen=True)
 class LevelCase:
+    """One case of the level model; ``tariff``, when given, is the one valid on the case's
+    decision date and prices this case instead of the model's common tariff."""
+
     case_id: str
     level_before: int
     level_after: int
     therapist_hours: Decimal = Decimal(0)
+    tariff: Tariff | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "therapist_hours", Decimal(self.therapist_hours))
@@ -397,8 +401,9 @@ def level_model(
     assumptions = assumptions or LevelAssumptions()
     case_results = []
     for case in cases:
-        before = tariff.compensation(case.level_before, case.case_id)
-        after = tariff.compensation(case.level_after, case.case_id)
+        prices = case.tariff or tariff
+        before = prices.compensation(case.level_before, case.case_id)
+        after = prices.compensation(case.level_after, case.case_id)
         gross = before - after
         therapist_cost = case.therapist_hours * assumptions.therapist_hourly_cost
         net = {

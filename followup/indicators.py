@@ -409,7 +409,8 @@ class LevelFigures:
 def level_figures(
     scope: Scope, tariff: Tariff | None, parameters: SavingsParameters | None
 ) -> LevelFigures:
-    """The level model over the cases with both levels priced by ``tariff`` (one query).
+    """The level model over the cases whose levels the tariff valid on their decision date
+    prices; ``tariff`` (valid at the period's end) names the model in the report.
 
     The therapist's hours are the occupational therapist's intervention minutes ÷ 60.
     """
@@ -435,20 +436,38 @@ def level_figures(
         .filter(decision__level_before__isnull=False, decision__level_after__isnull=False)
         .annotate(therapist_minutes=Coalesce(Subquery(therapist_minutes), 0))
         .order_by("pk")
-        .values_list("pk", "decision__level_before", "decision__level_after", "therapist_minutes")
-    )
-    prices = calc.Tariff({row.level: row.monthly_compensation for row in tariff.levels.all()})
-    priced = [
-        calc.LevelCase(
-            case_id=str(pk),
-            level_before=before,
-            level_after=after,
-            therapist_hours=Decimal(minutes) / calc.MINUTES_PER_HOUR,
+        .values_list(
+            "pk",
+            "decision__level_before",
+            "decision__level_after",
+            "therapist_minutes",
+            "decision__decided_on",
         )
-        for pk, before, after, minutes in rows
-        if before in prices.levels and after in prices.levels
-    ]
-    result = calc.level_model(priced, prices, assumptions) if priced else None
+    )
+    # Each case is priced by the tariff valid on its decision date (one query for them all).
+    versions = list(Tariff.objects.prefetch_related("levels").order_by("-valid_from"))
+    prices_of = {
+        version.pk: calc.Tariff(
+            {row.level: row.monthly_compensation for row in version.levels.all()}
+        )
+        for version in versions
+    }
+    priced = []
+    for pk, before, after, minutes, decided_on in rows:
+        version = _valid_on(versions, decided_on)
+        prices = prices_of.get(version.pk) if version else None
+        if prices and before in prices.levels and after in prices.levels:
+            priced.append(
+                calc.LevelCase(
+                    case_id=str(pk),
+                    level_before=before,
+                    level_after=after,
+                    therapist_hours=Decimal(minutes) / calc.MINUTES_PER_HOUR,
+                    tariff=prices,
+                )
+            )
+    period_prices = prices_of[tariff.pk]
+    result = calc.level_model(priced, period_prices, assumptions) if priced else None
     return LevelFigures(tariff, result, len(rows), len(rows) - len(priced), assumptions)
 
 

@@ -656,3 +656,29 @@ def test_each_case_is_priced_by_the_parameters_valid_on_its_decision_date(team, 
     assert result.saved_kr_per_week == expected
     assert result.saved_minutes_per_week == 790
     assert len(result.assumptions["versions"]) == 2
+
+
+def test_each_level_case_is_priced_by_the_tariff_valid_on_its_decision_date(team, staff):
+    applications = make_cohort(team, staff)
+    old = Tariff.objects.create(
+        name="Nivåer 2025",
+        valid_from=datetime.date(2025, 1, 1),
+        valid_to=datetime.date(2026, 3, 31),
+    )
+    new = Tariff.objects.create(name="Nivåer 2026", valid_from=datetime.date(2026, 4, 1))
+    for tariff, amounts in ((old, ("6000", "9000")), (new, ("7000", "11000"))):
+        TariffLevel.objects.bulk_create(
+            TariffLevel(tariff=tariff, level=level, monthly_compensation=Decimal(amount))
+            for level, amount in zip((2, 3), amounts, strict=True)
+        )
+    Decision.objects.filter(application__in=applications[:2]).update(
+        level_before=3, level_after=2
+    )  # decided 2026-03-16: old tariff, 3 000 kr a month each
+    Decision.objects.filter(application__in=applications[2:3]).update(
+        level_before=3, level_after=2, decided_on=datetime.date(2026, 5, 1)
+    )  # new tariff: 4 000 kr a month
+    figures = indicators.level_figures(
+        scope(team), indicators.tariff_on(END), indicators.savings_parameters(END)
+    )
+    assert figures.result.gross_kr_per_month == Decimal(2 * 3000 + 4000)
+    assert figures.tariff == new
