@@ -350,3 +350,20 @@ def test_list_pages_run_the_same_number_of_queries_at_10_and_200_rows(
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_to_change_or_delete_access_log_rows(client, officer, citizen):
+    from django.db import DatabaseError, transaction
+
+    client.force_login(officer)
+    client.get(reverse("assessments:citizen_detail", args=[citizen.public_id]))
+    entries = AccessLogEntry.objects.filter(citizen_ref=citizen.public_id)
+    assert entries.exists()
+    for attempt in (
+        lambda: entries.update(action="update"),
+        lambda: entries._raw_delete("default"),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            attempt()
+    assert entries.filter(action="read").exists()
