@@ -105,3 +105,13 @@ def test_the_administrator_does_not_read_case_records_in_the_admin(client, demo_
     client.force_login(demo_users["admin"])
     assert client.get("/admin/assessments/citizen/").status_code == 404
     assert client.get(reverse("assessments:work_queue")).status_code == 403
+
+
+def test_repeated_failed_logins_lock_the_account_out(client, demo_users, demo_password):
+    url = reverse("login")
+    for _ in range(5):
+        client.post(url, {"username": "handlaggare", "password": "fel"})
+    response = client.post(url, {"username": "handlaggare", "password": demo_password})
+    assert response.status_code == 429
+    assert "För många misslyckade inloggningar" in response.content.decode()
+    assert "_auth_user_id" not in client.session
