@@ -91,3 +91,17 @@ def assert_accessible(axe):
         assert bad == [], "\n".join(bad)
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_violations(page):
+    """Every browser test also proves the pages need nothing the CSP forbids."""
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield
+    assert violations == []

@@ -117,3 +117,22 @@ def test_dependencies_are_pinned_to_compatible_versions():
 
 def test_the_variables_registry_is_filled_by_the_settings():
     assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DEBUG", "ALLOWED_HOSTS"} <= VARIABLES
+
+
+def test_pages_carry_a_content_security_policy_without_inline_script(client):
+    policy = client.get("/login/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert directives["frame-ancestors"] == "'none'"
+
+
+def test_no_template_has_inline_script_or_style():
+    offenders = []
+    for path in (BASE_DIR / "templates").rglob("*.html"):
+        if path.name.endswith("_pdf.html"):
+            continue  # rendered to PDF by WeasyPrint, never served to a browser
+        text = path.read_text()
+        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=\"|\son[a-z]+=\"", text):
+            offenders.append(path.name)
+    assert offenders == []
