@@ -1,0 +1,155 @@
+"""Every URL × every role, against a case of another team: nobody outside the case gets in.
+
+Built from the URL configuration, so a URL added later fails here until it has an expected
+answer: the roles that may open a page without an object are listed in ``OPEN_TO``; every
+page about a case, a citizen or a report must answer 403 or 404 to every demo role when the
+object belongs to another team (404 for the roles that work on cases, which are not told
+that the case exists; 403 for managers and administrators, who see no case records), and
+another manager's report answers 403 to everyone."""
+
+import datetime
+
+import pytest
+from django.urls import NoReverseMatch, get_resolver, reverse
+from django.utils import timezone
+
+from assessments import services
+from assessments.models import Application, ServiceType
+from followup.models import FollowUp, ReportRequest
+from rehab.models import Team, User
+from tests.unit.test_every_view_has_a_permission import walk
+
+pytestmark = pytest.mark.django_db
+
+CASE_OFFICER, THERAPIST, PHYSIO, MANAGER, ADMIN = (
+    "handlaggare",
+    "arbetsterapeut",
+    "fysioterapeut",
+    "enhetschef",
+    "admin",
+)
+ROLES = [CASE_OFFICER, THERAPIST, PHYSIO, MANAGER, ADMIN]
+CASE_ROLES = {CASE_OFFICER, THERAPIST, PHYSIO}
+
+# Pages without an object in the URL: who gets the page (200); everyone else gets 403.
+OPEN_TO = {
+    "system": {ADMIN},
+    "work_queue": {CASE_OFFICER},
+    "my_visits": {THERAPIST, PHYSIO},
+    "citizen_search": {CASE_OFFICER},
+    "citizen_create": {CASE_OFFICER},
+    "import_applications": {CASE_OFFICER},
+    "overview": {MANAGER},
+    "whatif": {MANAGER, ADMIN},
+    "report_order": {MANAGER, ADMIN},
+}
+# Views anyone reaches, or that only redirect: their answers are fixed and the same for all.
+FIXED = {"home": 302, "login": 200, "logout": 405, "set_language": 302, "healthz": 200}
+
+
+@pytest.fixture
+def other_team_objects(demo_users):
+    """A citizen, a decided application with a follow-up, and a report, of another team."""
+    team = Team.objects.create(name="Team Söder")
+    officer = User.objects.create_user("soder-handlaggare", team=team)
+    officer.groups.add(*demo_users[CASE_OFFICER].groups.all())
+    therapist = User.objects.create_user("soder-arbetsterapeut", team=team)
+    therapist.groups.add(*demo_users[THERAPIST].groups.all())
+    physio = User.objects.create_user("soder-fysioterapeut", team=team)
+    physio.groups.add(*demo_users[PHYSIO].groups.all())
+    manager = User.objects.create_user("soder-enhetschef", team=team)
+    manager.groups.add(*demo_users[MANAGER].groups.all())
+    citizen = services.citizen_create(
+        personal_number="19400307-3428", team=team, first_name="Astrid", last_name="Söder"
+    )
+    stad = ServiceType.objects.get(code="stad")
+    application = services.application_create(
+        citizen=citizen,
+        received_on=timezone.localdate(),
+        channel="phone",
+        case_officer=officer,
+        therapist=therapist,
+        physio=physio,
+        services=[services.ServiceRequest(stad, 60)],
+    )
+    Application.objects.filter(pk=application.pk).update(
+        status=Application.Status.AWAITING_DECISION
+    )
+    services.decision_record(
+        application=application,
+        actor=officer,
+        decided_on=timezone.localdate(),
+        granted=[services.ServiceRequest(stad, 30)],
+    )
+    FollowUp.objects.get_or_create(
+        application=application,
+        months=3,
+        defaults={
+            "due_on": timezone.localdate() - datetime.timedelta(days=1),
+            "status": FollowUp.Status.DUE,
+        },
+    )
+    report = ReportRequest.objects.create(
+        requested_by=manager,
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 6, 30),
+        request_key="other-team",
+    )
+    return {
+        "citizens": citizen.public_id,
+        "applications": application.public_id,
+        "reports": report.public_id,
+    }
+
+
+def url_for(route: str, pattern, objects) -> str:
+    kwargs = {}
+    if "<uuid:public_id>" in route:
+        kwargs["public_id"] = objects[route.split("/", 1)[0]]
+    if "<int:months>" in route:
+        kwargs["months"] = 3
+    if "<slug:code>" in route:
+        kwargs["code"] = "tug"
+    for namespace in ("assessments:", "tracks:", "followup:", ""):
+        try:
+            return reverse(namespace + pattern.name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    raise AssertionError(f"cannot build a URL for {route}")
+
+
+def routes():
+    return list(walk(get_resolver().url_patterns))
+
+
+def test_every_url_has_an_expected_answer():
+    names = {pattern.name for route, pattern in routes() if "<" not in route}
+    assert names <= set(OPEN_TO) | set(FIXED), names - set(OPEN_TO) - set(FIXED)
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_every_role_gets_the_expected_answer_from_every_url(
+    client, demo_users, other_team_objects, username
+):
+    client.force_login(demo_users[username])
+    unexpected = []
+    for route, pattern in routes():
+        url = url_for(route, pattern, other_team_objects)
+        if route.startswith("reports/<"):  # another manager's report
+            expected = {403}
+            answers = {client.get(url).status_code, client.post(url, {}).status_code}
+            if not answers <= expected:
+                unexpected.append((route, answers, expected))
+        elif "<" in route:  # a page about another team's case or citizen
+            expected = {404} if username in CASE_ROLES else {403}
+            answers = {client.get(url).status_code, client.post(url, {}).status_code}
+            if not answers <= expected:
+                unexpected.append((route, answers, expected))
+        else:
+            expected = FIXED.get(pattern.name) or (
+                200 if username in OPEN_TO[pattern.name] else 403
+            )
+            answer = client.get(url).status_code
+            if answer != expected:
+                unexpected.append((route, answer, expected))
+    assert unexpected == []
