@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from rehab.demo import DEMO_PASSWORD, ensure_demo_users
+from tests.support.cases import other_team_objects  # noqa: F401 - a shared fixture
 from tests.support.worker import celery_worker_process  # noqa: F401 - a shared fixture
 
 
