@@ -23,6 +23,7 @@ from .forms import (
     JointVisitForm,
     VisitBookingForm,
 )
+from .identity import looks_like_identity_number
 from .models import Application, Citizen, JointVisit
 from .tables import WorkQueueTable
 
@@ -77,6 +78,19 @@ def _save_and_redirect(request, form, save, *, citizen_ref, action, success, url
 
 @permission_required("assessments.view_work_queue")
 def work_queue(request):
+    if looks_like_identity_number(request.GET.get("q", "")):
+        # The queue's filters live in the URL; a number typed into the name filter must not
+        # stay there (browser history, bookmarks). Drop it and point to the citizen search.
+        query = request.GET.copy()
+        del query["q"]
+        messages.warning(
+            request,
+            _(
+                "Search for personal identity numbers on the citizen search page, not in the "
+                "queue's name filter."
+            ),
+        )
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
     queue = selectors.work_queue_for(user=request.user)
     filterset = WorkQueueFilter(request.GET or None, queryset=queue, request=request)
     table = WorkQueueTable(filterset.qs)
