@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from rehab.models import Team
 
@@ -78,6 +79,7 @@ class Citizen(Versioned):
     team = models.ForeignKey(
         Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="citizens"
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("citizen")
@@ -176,6 +178,7 @@ class Application(Versioned):
         help_text=_("Brought in when the citizen needs a physiotherapist too."),
     )
     import_key = models.CharField(max_length=100, blank=True, editable=False)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("application")
@@ -274,6 +277,7 @@ class JointVisit(Versioned):
         related_name="+",
     )
     recorded_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["scheduled_at"]
@@ -391,6 +395,7 @@ class AssessmentBasis(Versioned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     handed_over_at = models.DateTimeField(_("handed over"), null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("assessment basis")
@@ -413,6 +418,8 @@ class Decision(Versioned):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("decision")

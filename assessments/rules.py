@@ -59,3 +59,20 @@ rules.add_perm(
     "assessments.view_assessment_basis", (is_case_officer & in_users_team) | assigned_clinician
 )
 rules.add_perm("assessments.record_decision", is_case_officer & in_users_team)
+
+
+@rules.predicate
+def may_see_identity(user, citizen):
+    """A protected identity only with an explicit grant (``name_granted`` when annotated)."""
+    if citizen is None:
+        return False
+    if not citizen.protected_identity:
+        return True
+    granted = getattr(citizen, "name_granted", None)
+    if granted is not None:
+        return bool(granted)
+    return citizen.grants.filter(user=user).exists()
+
+
+# Registerutdrag: a case officer of the citizen's team exports everything held about them.
+rules.add_perm("assessments.export_citizen", is_case_officer & in_users_team & may_see_identity)

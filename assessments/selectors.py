@@ -301,3 +301,41 @@ def case_overview(*, application: Application) -> dict:
         "track": track,
         "comparison": applied_vs_granted(application=application),
     }
+
+
+def change_history(*, application: Application) -> list[dict]:
+    """Who changed what in the case, newest first: each saved version of the application,
+    its joint visits, basis and decision (and, by relation name, its track), with the fields
+    that changed and their values before and after."""
+    records = list(application.history.select_related("history_user"))
+    for visit in application.visits.all():
+        records.extend(visit.history.select_related("history_user"))
+    for name in ("assessment_basis", "decision", "track_assignment"):
+        related = getattr(application, name, None)
+        if related is not None:
+            records.extend(related.history.select_related("history_user"))
+    entries = []
+    for record in records:
+        previous = record.prev_record
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            changes = [
+                {
+                    "field": record.instance._meta.get_field(c.field).verbose_name,
+                    "old": c.old,
+                    "new": c.new,
+                }
+                for c in delta.changes
+                if c.field not in {"version", "updated_at"}
+            ]
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": record.instance._meta.verbose_name,
+                "kind": record.get_history_type_display(),
+                "changes": changes,
+            }
+        )
+    return sorted(entries, key=lambda entry: entry["when"], reverse=True)

@@ -81,16 +81,18 @@ class ServiceRequest:
 
 
 def _save_versioned(instance, fields: list[str], expected_version: int) -> None:
-    """Write ``fields`` only if nobody saved since ``expected_version``; bump the version."""
+    """Write ``fields`` only if nobody saved since ``expected_version``; bump the version.
+
+    The row is locked and saved (not updated in bulk) so the change history records who
+    changed what."""
     model = type(instance)
-    updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
-        version=F("version") + 1,
-        **{field: getattr(instance, field) for field in fields},
-        updated_at=timezone.now(),
+    current = (
+        model.objects.select_for_update().filter(pk=instance.pk).values_list("version", flat=True)
     )
-    if updated != 1:
+    if list(current) != [expected_version]:
         raise ConflictError()
     instance.version = expected_version + 1
+    instance.save(update_fields=[*fields, "version", "updated_at"])
 
 
 def _insert_once(instance) -> None:
@@ -111,26 +113,29 @@ def move_status(
     refusal,
     expected_version: int | None = None,
 ) -> None:
-    """Move the application on in one guarded UPDATE: only from a status in ``allowed`` (and,
+    """Move the application on, with its row locked: only from a status in ``allowed`` (and,
     given ``expected_version``, only if nobody saved the application since); bump the version.
 
     A refused move raises ``ConflictError`` when a version was expected, else a
     ``ValidationError`` with ``refusal``; the caller's transaction then rolls back.
     """
-    rows = Application.objects.filter(pk=application.pk, status__in=allowed)
-    if expected_version is not None:
-        rows = rows.filter(version=expected_version)
-    moved = rows.update(status=to, version=F("version") + 1, updated_at=timezone.now())
-    if not moved:
+    current = (
+        Application.objects.select_for_update()
+        .filter(pk=application.pk)
+        .values_list("status", "version")
+        .first()
+    )
+    if (
+        current is None
+        or current[0] not in allowed
+        or (expected_version is not None and current[1] != expected_version)
+    ):
         if expected_version is not None:
             raise ConflictError()
         raise ValidationError(refusal)
-    application.status = to
-    application.version = (
-        expected_version + 1
-        if expected_version is not None
-        else Application.objects.values_list("version", flat=True).get(pk=application.pk)
-    )
+    application.status, application.version = to, current[1] + 1
+    # Saved, not updated in bulk, so the change history records the move.
+    application.save(update_fields=["status", "version", "updated_at"])
 
 
 @transaction.atomic

@@ -11,11 +11,26 @@ urlpatterns = [
     path("citizens/<uuid:public_id>/", views.citizen_detail, name="citizen_detail"),
     path("citizens/<uuid:public_id>/edit/", views.citizen_update, name="citizen_update"),
     path(
+        "citizens/<uuid:public_id>/export.json",
+        views.citizen_export_json,
+        name="citizen_export_json",
+    ),
+    path(
+        "citizens/<uuid:public_id>/export.pdf",
+        views.citizen_export_pdf,
+        name="citizen_export_pdf",
+    ),
+    path(
         "citizens/<uuid:public_id>/applications/new/",
         views.application_create,
         name="application_create",
     ),
     path("applications/<uuid:public_id>/", views.application_detail, name="application_detail"),
+    path(
+        "applications/<uuid:public_id>/history/",
+        views.application_history,
+        name="application_history",
+    ),
     path(
         "applications/<uuid:public_id>/edit/", views.application_update, name="application_update"
     ),

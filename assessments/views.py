@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +11,7 @@ from rehab.accesslog import log_access
 from rehab.models import AccessLogEntry
 from rehab.permissions import permission_required
 
-from . import documents, selectors, services
+from . import citizen_export, documents, selectors, services
 from .display import citizen_display_name
 from .filters import WorkQueueFilter
 from .forms import (
@@ -490,4 +490,46 @@ def decision_record(request, public_id):
         application,
         form=form,
         comparison=selectors.applied_vs_granted(application=application),
+    )
+
+
+# --- Registerutdrag (a citizen's request of access) ---------------------------------------
+# The file names never carry the personnummer (it would end up in download folders and logs).
+
+
+@permission_required("assessments.export_citizen", fn=citizen_from_url)
+def citizen_export_json(request, public_id):
+    citizen = request.permission_object
+    if request.method != "GET":
+        return HttpResponse(status=405, headers={"Allow": "GET"})
+    data = citizen_export.export_json(citizen=citizen)
+    log_access(request, [citizen.public_id], Action.EXPORT)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="registerutdrag.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@permission_required("assessments.export_citizen", fn=citizen_from_url)
+def citizen_export_pdf(request, public_id):
+    citizen = request.permission_object
+    if request.method != "GET":
+        return HttpResponse(status=405, headers={"Allow": "GET"})
+    pdf = citizen_export.export_pdf(citizen=citizen)
+    log_access(request, [citizen.public_id], Action.EXPORT)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="registerutdrag.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@permission_required("assessments.view_application", fn=application_from_url)
+def application_history(request, public_id):
+    """The case's change history: who changed what, before and after."""
+    application = request.permission_object
+    return case_page(
+        request,
+        "assessments/application_history.html",
+        application,
+        entries=selectors.change_history(application=application),
     )

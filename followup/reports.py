@@ -54,6 +54,11 @@ PROGRESS_STARTED, PROGRESS_FIGURES, PROGRESS_RENDERED, PROGRESS_DONE = 10, 50, 9
 # ordering it again marks it failed and starts a new one. Longer than Redis's visibility
 # timeout (1 h) plus the job's time limit, so a redelivery has had its chance.
 STALE_AFTER = datetime.timedelta(hours=2)
+# A report still queued this long after it was ordered may never have reached the broker
+# (Redis was down when it was ordered): ordering it again, or the beat job
+# ``followup.tasks.requeue_waiting_reports``, sends its job once more. A second job for a
+# report that was only waiting in line is harmless: the worker leaves a done report alone.
+REQUEUE_AFTER = datetime.timedelta(minutes=2)
 NBSP = calc.NBSP
 
 
@@ -108,6 +113,8 @@ def order_report(
     )
     existing = _live_request(key)
     if existing is not None and not _is_stale(existing):
+        if _is_waiting(existing):
+            _enqueue(existing.pk)
         return existing
     if existing is not None:
         mark_failed(existing.pk, "The job was lost before it finished; ordered again.")
@@ -138,11 +145,39 @@ def _is_stale(report: ReportRequest) -> bool:
     )
 
 
-def _enqueue(request_id: int) -> None:
+def _is_waiting(report: ReportRequest) -> bool:
+    return report.status == Status.QUEUED and report.created_at < timezone.now() - REQUEUE_AFTER
+
+
+def _enqueue(request_id: int) -> bool:
+    """Send the report's job to the broker; False (and the report stays queued) when the
+    broker cannot be reached: the order is kept and is sent again later (see REQUEUE_AFTER)."""
     # Imported here: the task module imports this one.
+    from kombu.exceptions import OperationalError as BrokerError
+
     from followup.tasks import build_report
 
-    build_report.delay(request_id)
+    try:
+        build_report.delay(request_id)
+    except (BrokerError, ConnectionError, OSError) as error:
+        # The id and the error's class only: no personal data in the log.
+        logger.warning(
+            "report %s stays queued: the broker is unreachable (%s)",
+            request_id,
+            type(error).__name__,
+        )
+        return False
+    return True
+
+
+def requeue_waiting(*, older_than: datetime.timedelta = REQUEUE_AFTER) -> int:
+    """Send the jobs of reports queued longer than ``older_than`` (but not yet stale) again;
+    returns how many were sent."""
+    now = timezone.now()
+    waiting = ReportRequest.objects.filter(
+        status=Status.QUEUED, created_at__lt=now - older_than, created_at__gte=now - STALE_AFTER
+    ).values_list("pk", flat=True)
+    return sum(_enqueue(pk) for pk in waiting)
 
 
 def reports_for(*, user, limit: int = 50) -> list[ReportRequest]:

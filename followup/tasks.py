@@ -48,3 +48,19 @@ def mark_follow_ups_due() -> dict:
     from .services import mark_follow_ups_due as mark
 
     return mark()
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def retention_job() -> dict:
+    """The daily beat job: gallring of cases closed longer ago than the retention period.
+    Takes nothing and returns counts only (no names, numbers or references)."""
+    from .retention import retention_run
+
+    return retention_run(dry_run=False).counts()
+
+
+@shared_task(soft_time_limit=60, time_limit=90)
+def requeue_waiting_reports() -> int:
+    """The beat job: send again the jobs of reports still queued after
+    ``reports.REQUEUE_AFTER`` (ordered while the broker was down)."""
+    return reports.requeue_waiting()

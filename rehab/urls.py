@@ -3,8 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import accesslog_views, two_factor, views
 from .permissions import public
+
+handler500 = "rehab.middleware.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,7 +14,19 @@ urlpatterns = [
     path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("two-factor/", two_factor.two_factor, name="two_factor"),
     path("system/", views.system, name="system"),
+    path("system/access-log/", accesslog_views.access_log, name="access_log"),
+    path(
+        "system/access-log/export.csv",
+        accesslog_views.access_log_export,
+        name="access_log_export",
+    ),
+    path(
+        "system/access-log/citizen/",
+        accesslog_views.citizen_access_report,
+        name="citizen_access_report",
+    ),
     path("", include("assessments.urls")),
     path("", include("tracks.urls")),
     path("", include("followup.urls")),

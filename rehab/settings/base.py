@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "simple_history",
     "rehab",
     "assessments",
     "tracks",
@@ -47,7 +50,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "rehab.two_factor.RequireTwoFactorMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "rehab.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -133,6 +140,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Two-factor authentication (TOTP) is required for these roles; others may turn it on.
+TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", default=["manager", "admin"])
+OTP_TOTP_ISSUER = "Samrehab"
+
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
 # A user name is locked from the address that failed, so one office behind a shared address
@@ -207,6 +218,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.delete_stale_import_uploads",
         "schedule": 3600,
     },
+    "requeue-waiting-reports": {
+        "task": "followup.tasks.requeue_waiting_reports",
+        "schedule": 120,
+    },
+    "retention": {
+        "task": "followup.tasks.retention_job",
+        "schedule": 24 * 3600,
+    },
 }
 
 LOGGING = {
@@ -226,3 +245,4 @@ LOGGING = {
     },
 }
 SAMREHAB_BOOKING_TARGET_DAYS = env_int("BOOKING_TARGET_DAYS", 7)
+SAMREHAB_RETENTION_YEARS = env_int("RETENTION_YEARS", 5)

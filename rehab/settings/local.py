@@ -15,3 +15,7 @@ from .base import *  # noqa: E402
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# The demo lets every demo user in with the password alone; set TWO_FACTOR_ROLES (e.g.
+# "manager,admin", as in production) to try the second factor.
+TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", default=[])

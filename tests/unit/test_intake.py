@@ -367,3 +367,26 @@ def test_the_database_refuses_to_change_or_delete_access_log_rows(client, office
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             attempt()
     assert entries.filter(action="read").exists()
+
+
+def test_the_change_history_shows_who_changed_what(client, officer, citizen):
+    application = make_application(citizen, officer, dusch=45)
+    client.force_login(officer)
+    client.post(
+        reverse("assessments:application_update", args=[application.public_id]),
+        {
+            "kind": "ansokan",
+            "received_on": "2026-03-01",
+            "channel": "letter",
+            "case_officer": officer.pk,
+            "applied_dusch": "on",
+            "minutes_dusch": "30",
+            "version": application.version,
+        },
+    )
+    history = client.get(reverse("assessments:application_history", args=[application.public_id]))
+    entries = history.context["entries"]
+    change = next(e for e in entries if e["changes"])
+    assert change["who"] == officer
+    assert {c["field"] for c in change["changes"]} >= {"kanal"}
+    assert any(c["old"] == "phone" and c["new"] == "letter" for c in change["changes"])

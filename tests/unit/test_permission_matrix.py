@@ -27,6 +27,9 @@ CASE_ROLES = {CASE_OFFICER, THERAPIST, PHYSIO}
 # Pages without an object in the URL: who gets the page (200); everyone else gets 403.
 OPEN_TO = {
     "system": {ADMIN},
+    "access_log": {ADMIN},
+    "access_log_export": {ADMIN},
+    "citizen_access_report": {ADMIN},
     "work_queue": {CASE_OFFICER},
     "my_visits": {THERAPIST, PHYSIO},
     "citizen_search": {CASE_OFFICER},
@@ -37,7 +40,14 @@ OPEN_TO = {
     "report_order": {MANAGER, ADMIN},
 }
 # Views anyone reaches, or that only redirect: their answers are fixed and the same for all.
-FIXED = {"home": 302, "login": 200, "logout": 405, "set_language": 302, "healthz": 200}
+FIXED = {
+    "home": 302,
+    "login": 200,
+    "logout": 405,
+    "set_language": 302,
+    "healthz": 200,
+    "two_factor": 200,
+}
 
 
 def url_for(route: str, pattern, objects) -> str:

@@ -1,0 +1,275 @@
+"""Access-log review (logguppföljning) for the system administrator.
+
+The log names citizens only by their pseudonymous ``public_id``. A personnummer typed by
+the administrator arrives in a POST form, never in a URL: the server resolves it to the
+citizen's ``public_id`` and keeps that in the session behind an opaque token, so links and
+redirects carry only the token.
+"""
+
+import csv
+import datetime
+import secrets
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from assessments.identity import parse_identity_number
+from assessments.models import Citizen
+
+from .accesslog import log_access
+from .models import AccessLogEntry, User
+from .permissions import permission_required
+from .roles import Role
+
+PERMISSION = "rehab.review_access_log"
+PER_PAGE = 50
+SESSION_KEY = "access_log_citizens"
+MAX_TOKENS = 20
+CSV_COLUMNS = [
+    "at",
+    "user",
+    "roles",
+    "action",
+    "view",
+    "ip_address",
+    "citizen_ref",
+    "protected",
+    "outside_team",
+]
+ROLE_LABELS = {role.value: role.label for role in Role}
+
+
+class PersonalNumberForm(forms.Form):
+    personal_number = forms.CharField(
+        label=_("Personal identity number or coordination number"),
+        max_length=20,
+        help_text=_("YYYYMMDD-NNNN"),
+    )
+
+    def clean_personal_number(self):
+        identity = parse_identity_number(self.cleaned_data["personal_number"])
+        citizen = (
+            Citizen.objects.filter(personal_number=identity.normalised)
+            .only("public_id", "protected_identity", "team_id")
+            .first()
+        )
+        if citizen is None:
+            raise ValidationError(_("No citizen is registered with this number."))
+        self.citizen = citizen
+        self.citizen_ref = citizen.public_id
+        return identity.display
+
+
+class FilterForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("User"),
+        queryset=User.objects.order_by("username"),
+        required=False,
+        empty_label=_("All users"),
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    flagged = forms.BooleanField(label=_("Only flagged entries"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise ValidationError(_("The period must not end before it starts."))
+        return data
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _remember_citizen(request, citizen_ref) -> str:
+    tokens = dict(request.session.get(SESSION_KEY, {}))
+    token = secrets.token_urlsafe(12)
+    tokens[token] = str(citizen_ref)
+    request.session[SESSION_KEY] = dict(list(tokens.items())[-MAX_TOKENS:])
+    return token
+
+
+def _citizen_for_token(request, token: str):
+    """The public_id behind a token; an unknown token gives False (matches nothing)."""
+    if not token:
+        return None
+    return request.session.get(SESSION_KEY, {}).get(token, False)
+
+
+def _flagged_condition():
+    citizen = Citizen.objects.filter(public_id=OuterRef("citizen_ref"))
+    return Exists(
+        citizen.filter(Q(protected_identity=True) | ~Q(team_id=OuterRef("user__team_id")))
+    ) | (Q(user__team__isnull=True) & Exists(citizen))
+
+
+def _filtered(request):
+    """The filter form, the filtered entries, the citizen token and whether it is known."""
+    form = FilterForm(request.GET or None)
+    entries = AccessLogEntry.objects.select_related("user").order_by("-at", "-pk")
+    token = request.GET.get("c", "")
+    citizen_ref = _citizen_for_token(request, token)
+    if citizen_ref is False:
+        entries = entries.none()
+    elif citizen_ref:
+        entries = entries.filter(citizen_ref=citizen_ref)
+    if form.is_bound:
+        if not form.is_valid():
+            return form, entries.none(), token, citizen_ref
+        data = form.cleaned_data
+        if data["user"]:
+            entries = entries.filter(user=data["user"])
+        if data["date_from"]:
+            entries = entries.filter(at__gte=_start_of(data["date_from"]))
+        if data["date_to"]:
+            entries = entries.filter(at__lt=_start_of(data["date_to"] + datetime.timedelta(days=1)))
+        if data["flagged"]:
+            entries = entries.filter(_flagged_condition())
+    return form, entries, token, citizen_ref
+
+
+def _annotate(entries, citizens) -> None:
+    """Set the pseudonymous reference and the flags on each entry."""
+    for entry in entries:
+        citizen = citizens.get(entry.citizen_ref)
+        entry.short_ref = str(entry.citizen_ref)[:8]
+        entry.role_labels = [ROLE_LABELS.get(name, name) for name in entry.roles.split(",") if name]
+        entry.protected = bool(citizen and citizen.protected_identity)
+        entry.outside_team = citizen is not None and citizen.team_id != entry.user.team_id
+
+
+def _citizens_for(refs_or_queryset) -> dict:
+    rows = Citizen.objects.filter(public_id__in=refs_or_queryset).only(
+        "public_id", "protected_identity", "team_id"
+    )
+    return {citizen.public_id: citizen for citizen in rows}
+
+
+@permission_required(PERMISSION)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def access_log(request):
+    citizen_form = PersonalNumberForm(request.POST or None)
+    if request.method == "POST":
+        if "clear" in request.POST:
+            return redirect(_url_with(request, c=None))
+        if citizen_form.is_valid():
+            token = _remember_citizen(request, citizen_form.citizen_ref)
+            return redirect(_url_with(request, c=token))
+    form, entries, token, citizen_ref = _filtered(request)
+    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    _annotate(page, _citizens_for([entry.citizen_ref for entry in page]))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "rehab/access_log.html",
+        {
+            "form": form,
+            "citizen_form": citizen_form if request.method == "POST" else PersonalNumberForm(),
+            "page": page,
+            "citizen_token": token,
+            "citizen_short_ref": str(citizen_ref)[:8] if citizen_ref else "",
+            "unknown_token": citizen_ref is False,
+            "export_query": query.urlencode(),
+            "clear_citizen_url": _url_with(request, c=None),
+        },
+    )
+
+
+def _url_with(request, **changes) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value:
+            query[key] = value
+    url = reverse("access_log")
+    return f"{url}?{query.urlencode()}" if query else url
+
+
+def _csv_response(filename: str):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so that spreadsheet programs read UTF-8
+    return response, csv.writer(response)
+
+
+@permission_required(PERMISSION)
+@never_cache
+@require_GET
+def access_log_export(request):
+    _form, entries, _token, _ref = _filtered(request)
+    rows = list(entries)
+    _annotate(rows, _citizens_for(entries.values("citizen_ref")))
+    response, writer = _csv_response("access-log.csv")
+    writer.writerow(CSV_COLUMNS)
+    for entry in rows:
+        writer.writerow(
+            [
+                timezone.localtime(entry.at).isoformat(),
+                entry.user.username,
+                entry.roles,
+                entry.action,
+                entry.view,
+                entry.ip_address or "",
+                entry.citizen_ref,
+                int(entry.protected),
+                int(entry.outside_team),
+            ]
+        )
+    log_access(request, [entry.citizen_ref for entry in rows], AccessLogEntry.Action.EXPORT)
+    return response
+
+
+@permission_required(PERMISSION)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def citizen_access_report(request):
+    """Who has read a citizen's record (a GDPR request): every entry for that citizen."""
+    form = PersonalNumberForm(request.POST or None)
+    entries = None
+    if request.method == "POST" and form.is_valid():
+        citizen_ref = form.citizen_ref
+        entries = list(
+            AccessLogEntry.objects.filter(citizen_ref=citizen_ref)
+            .select_related("user")
+            .order_by("-at", "-pk")
+        )
+        _annotate(entries, {citizen_ref: form.citizen})
+        log_access(request, [citizen_ref], AccessLogEntry.Action.EXPORT)
+        if request.POST.get("format") == "csv":
+            response, writer = _csv_response("access-report.csv")
+            writer.writerow(["at", "user", "full_name", "roles", "action", "view"])
+            for entry in entries:
+                writer.writerow(
+                    [
+                        timezone.localtime(entry.at).isoformat(),
+                        entry.user.username,
+                        entry.user.get_full_name(),
+                        ", ".join(str(label) for label in entry.role_labels),
+                        entry.get_action_display(),
+                        entry.view,
+                    ]
+                )
+            return response
+    return render(
+        request,
+        "rehab/access_log.html",
+        {"report": True, "citizen_form": form, "entries": entries},
+    )

@@ -1,0 +1,341 @@
+"""Access-log review (logguppföljning): who may see it, filters, flags, exports, GDPR report."""
+
+import csv
+import datetime
+import io
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import services
+from assessments.models import Citizen
+from rehab.models import AccessLogEntry
+
+pytestmark = pytest.mark.django_db
+
+ADMIN, CASE_OFFICER, THERAPIST, MANAGER = "admin", "handlaggare", "arbetsterapeut", "enhetschef"
+OWN_NUMBER = "19121212-1212"
+PROTECTED_NUMBER = "19390227-5415"
+LIST_URL = "/system/access-log/"
+
+
+def entry(user, citizen_ref, action=AccessLogEntry.Action.READ, at=None, view="x:detail"):
+    created = AccessLogEntry.objects.create(
+        user=user,
+        roles=",".join(user.groups.values_list("name", flat=True)),
+        citizen_ref=citizen_ref,
+        action=action,
+        view=view,
+        ip_address="10.0.0.1",
+    )
+    if at is not None:
+        AccessLogEntry.objects.filter(pk=created.pk).update(at=at)
+    return created
+
+
+@pytest.fixture
+def citizens(demo_users):
+    team = demo_users[CASE_OFFICER].team
+    own = services.citizen_create(
+        personal_number=OWN_NUMBER, team=team, first_name="Eva", last_name="Lind"
+    )
+    protected = services.citizen_create(
+        personal_number=PROTECTED_NUMBER,
+        team=team,
+        first_name="Hemlig",
+        last_name="Person",
+        protected_identity=True,
+    )
+    Citizen.objects.filter(pk=protected.pk).update(protected_identity=True)
+    return {"own": own.public_id, "protected": protected.public_id}
+
+
+@pytest.fixture
+def admin_client(client, demo_users):
+    client.force_login(demo_users[ADMIN])
+    return client
+
+
+def rows(response):
+    return response.context["page"].object_list
+
+
+def test_the_system_page_links_to_the_review(admin_client):
+    assert LIST_URL in admin_client.get(reverse("system")).content.decode()
+
+
+def test_admin_sees_entries_newest_first(admin_client, demo_users, citizens):
+    officer = demo_users[CASE_OFFICER]
+    first = entry(officer, citizens["own"], at=timezone.now() - datetime.timedelta(hours=2))
+    second = entry(officer, citizens["own"], action=AccessLogEntry.Action.UPDATE)
+    response = admin_client.get(reverse("access_log"))
+    assert response.status_code == 200
+    assert [e.pk for e in rows(response)] == [second.pk, first.pk]
+    page = response.content.decode()
+    assert "<h1>" in page
+    assert str(citizens["own"])[:8] in page
+    assert str(citizens["own"]) not in page  # only the short pseudonymous reference
+    assert "Lind" not in page
+
+
+@pytest.mark.parametrize("username", [CASE_OFFICER, MANAGER, THERAPIST])
+def test_other_roles_are_refused(client, demo_users, username):
+    client.force_login(demo_users[username])
+    for name in ("access_log", "access_log_export", "citizen_access_report"):
+        assert client.get(reverse(name)).status_code == 403, name
+    assert (
+        client.post(reverse("citizen_access_report"), {"personal_number": OWN_NUMBER}).status_code
+        == 403
+    )
+    assert not AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).exists()
+
+
+def test_anonymous_goes_to_login(client):
+    response = client.get(reverse("access_log"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_filter_by_user_and_period(admin_client, demo_users, citizens):
+    officer, therapist = demo_users[CASE_OFFICER], demo_users[THERAPIST]
+    now = timezone.now()
+    old = entry(officer, citizens["own"], at=now - datetime.timedelta(days=40))
+    recent = entry(officer, citizens["own"], at=now - datetime.timedelta(days=2))
+    by_therapist = entry(therapist, citizens["own"], at=now - datetime.timedelta(days=2))
+
+    response = admin_client.get(reverse("access_log"), {"user": officer.pk})
+    assert {e.pk for e in rows(response)} == {old.pk, recent.pk}
+
+    start = timezone.localdate() - datetime.timedelta(days=10)
+    response = admin_client.get(
+        reverse("access_log"), {"user": officer.pk, "date_from": start.isoformat()}
+    )
+    assert [e.pk for e in rows(response)] == [recent.pk]
+
+    end = timezone.localdate() - datetime.timedelta(days=30)
+    response = admin_client.get(reverse("access_log"), {"date_to": end.isoformat()})
+    assert [e.pk for e in rows(response)] == [old.pk]
+
+    response = admin_client.get(reverse("access_log"), {"user": therapist.pk})
+    assert [e.pk for e in rows(response)] == [by_therapist.pk]
+
+
+def test_a_period_that_ends_before_it_starts_shows_an_error(admin_client, demo_users, citizens):
+    entry(demo_users[CASE_OFFICER], citizens["own"])
+    response = admin_client.get(
+        reverse("access_log"), {"date_from": "2026-02-01", "date_to": "2026-01-01"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert list(rows(response)) == []
+
+
+def test_the_citizen_filter_never_puts_the_number_in_a_url(admin_client, demo_users, citizens):
+    officer = demo_users[CASE_OFFICER]
+    for _ in range(60):
+        entry(officer, citizens["own"])
+    other = entry(officer, citizens["protected"])
+    digits = OWN_NUMBER.replace("-", "")
+    response = admin_client.post(
+        reverse("access_log") + f"?user={officer.pk}", {"personal_number": OWN_NUMBER}
+    )
+    assert response.status_code == 302
+    location = response["Location"]
+    for fragment in (OWN_NUMBER, digits, digits[2:], OWN_NUMBER[2:]):
+        assert fragment not in location
+    assert f"user={officer.pk}" in location and "c=" in location
+
+    page = admin_client.get(location)
+    shown = rows(page)
+    assert len(shown) == 50 and other.pk not in {e.pk for e in shown}
+    assert page.context["page"].paginator.count == 60
+    html = page.content.decode()
+    next_link = page.context["page"].next_page_number()
+    assert f"page={next_link}" in html
+    for fragment in (OWN_NUMBER, digits, digits[2:], OWN_NUMBER[2:]):
+        assert fragment not in html
+    # Page links keep the opaque token, so the second page is still filtered.
+    token = location.split("c=")[1].split("&")[0]
+    second = admin_client.get(location + "&page=2")
+    assert len(rows(second)) == 10
+    assert f"c={token}" in html
+
+    cleared = admin_client.post(location, {"clear": "1"})
+    assert cleared.status_code == 302 and "c=" not in cleared["Location"]
+
+
+def test_an_unknown_citizen_number_is_refused_next_to_the_field(admin_client, citizens):
+    response = admin_client.post(reverse("access_log"), {"personal_number": "19400307-3428"})
+    assert response.status_code == 200
+    assert response.context["citizen_form"].errors["personal_number"]
+    response = admin_client.post(reverse("access_log"), {"personal_number": "nonsense"})
+    assert response.context["citizen_form"].errors["personal_number"]
+
+
+def test_a_forged_token_matches_nothing(admin_client, demo_users, citizens):
+    entry(demo_users[CASE_OFFICER], citizens["own"])
+    response = admin_client.get(reverse("access_log"), {"c": "forged"})
+    assert list(rows(response)) == []
+    assert response.context["unknown_token"]
+
+
+def test_protected_and_other_team_reads_are_flagged(
+    admin_client, demo_users, citizens, other_team_objects
+):
+    officer = demo_users[CASE_OFFICER]
+    plain = entry(officer, citizens["own"])
+    protected = entry(officer, citizens["protected"])
+    other_team = entry(officer, other_team_objects["citizens"])
+    gone = entry(officer, uuid.uuid4())
+    response = admin_client.get(reverse("access_log"))
+    flags = {e.pk: (e.protected, e.outside_team) for e in rows(response)}
+    assert flags == {
+        plain.pk: (False, False),
+        protected.pk: (True, False),
+        other_team.pk: (False, True),
+        gone.pk: (False, False),
+    }
+    html = response.content.decode()
+    assert 'data-flag="protected"' in html and 'data-flag="outside-team"' in html
+
+    flagged = admin_client.get(reverse("access_log"), {"flagged": "on"})
+    assert {e.pk for e in rows(flagged)} == {protected.pk, other_team.pk}
+
+
+def read_csv(response):
+    text = response.content.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_csv_export_has_the_rows_and_is_logged(
+    admin_client, demo_users, citizens, other_team_objects
+):
+    officer, admin = demo_users[CASE_OFFICER], demo_users[ADMIN]
+    entry(officer, citizens["own"])
+    entry(officer, citizens["protected"])
+    entry(officer, other_team_objects["citizens"])
+    entry(demo_users[THERAPIST], citizens["own"])
+    response = admin_client.get(reverse("access_log_export"), {"user": officer.pk})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    data = read_csv(response)
+    assert list(data[0]) == [
+        "at",
+        "user",
+        "roles",
+        "action",
+        "view",
+        "ip_address",
+        "citizen_ref",
+        "protected",
+        "outside_team",
+    ]
+    assert len(data) == 3 and {row["user"] for row in data} == {officer.username}
+    by_ref = {row["citizen_ref"]: row for row in data}
+    assert by_ref[str(citizens["protected"])]["protected"] == "1"
+    assert by_ref[str(other_team_objects["citizens"])]["outside_team"] == "1"
+    assert by_ref[str(citizens["own"])]["protected"] == "0"
+
+    exports = AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT)
+    assert {e.citizen_ref for e in exports} == {
+        citizens["own"],
+        citizens["protected"],
+        other_team_objects["citizens"],
+    }
+    assert {e.user_id for e in exports} == {admin.pk}
+    assert all(e.view == "access_log_export" for e in exports)
+
+
+def test_the_export_writes_its_log_in_one_query(admin_client, demo_users, citizens):
+    officer = demo_users[CASE_OFFICER]
+    entry(officer, citizens["own"])
+    entry(officer, citizens["protected"])
+    with CaptureQueriesContext(connection) as queries:
+        admin_client.get(reverse("access_log_export"))
+    inserts = [
+        q
+        for q in queries.captured_queries
+        if "INSERT" in q["sql"] and "accesslog" in q["sql"].lower()
+    ]
+    assert len(inserts) == 1
+
+
+def test_gdpr_report_lists_exactly_that_citizens_readers(admin_client, demo_users, citizens):
+    officer, therapist, admin = (
+        demo_users[CASE_OFFICER],
+        demo_users[THERAPIST],
+        demo_users[ADMIN],
+    )
+    read_by_officer = entry(officer, citizens["own"])
+    read_by_therapist = entry(therapist, citizens["own"], action=AccessLogEntry.Action.UPDATE)
+    entry(officer, citizens["protected"])
+
+    form = admin_client.get(reverse("citizen_access_report"))
+    assert form.status_code == 200 and "<h1>" in form.content.decode()
+
+    response = admin_client.post(reverse("citizen_access_report"), {"personal_number": OWN_NUMBER})
+    assert response.status_code == 200
+    assert [e.pk for e in response.context["entries"]] == [read_by_therapist.pk, read_by_officer.pk]
+    html = response.content.decode()
+    assert officer.get_full_name() in html and therapist.get_full_name() in html
+    assert "Occupational therapist" in html or "Arbetsterapeut" in html
+    export = AccessLogEntry.objects.get(action=AccessLogEntry.Action.EXPORT)
+    assert export.citizen_ref == citizens["own"] and export.user == admin
+
+    download = admin_client.post(
+        reverse("citizen_access_report"), {"personal_number": OWN_NUMBER, "format": "csv"}
+    )
+    assert download["Content-Type"].startswith("text/csv")
+    data = read_csv(download)
+    # The first report is itself in the log now, and listed.
+    assert [row["user"] for row in data] == [admin.username, therapist.username, officer.username]
+    assert data[1]["full_name"] == therapist.get_full_name()
+    assert AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).count() == 2
+
+
+def test_the_gdpr_report_refuses_an_unknown_number(admin_client, citizens):
+    response = admin_client.post(
+        reverse("citizen_access_report"), {"personal_number": "19400307-3428"}
+    )
+    assert response.status_code == 200
+    assert response.context["citizen_form"].errors["personal_number"]
+    assert response.context["entries"] is None
+    assert not AccessLogEntry.objects.exists()
+
+
+def count_queries(client, url):
+    client.get(url)  # warm up the session and caches
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_list_runs_the_same_number_of_queries_for_10_and_200_entries(
+    admin_client, demo_users, citizens, other_team_objects
+):
+    users = [demo_users[CASE_OFFICER], demo_users[THERAPIST], demo_users[MANAGER]]
+    refs = [citizens["own"], citizens["protected"], other_team_objects["citizens"]]
+
+    def add(n):
+        AccessLogEntry.objects.bulk_create(
+            AccessLogEntry(
+                user=users[i % 3],
+                roles="case_officer",
+                citizen_ref=refs[i % 3] if i % 4 else uuid.uuid4(),
+                action=AccessLogEntry.Action.READ,
+                view="x:detail",
+            )
+            for i in range(n)
+        )
+
+    url = reverse("access_log")
+    add(10)
+    small = count_queries(admin_client, url)
+    add(190)
+    large = count_queries(admin_client, url)
+    assert small == large
+    assert count_queries(admin_client, url + "?page=3") == large
+    assert count_queries(admin_client, url + "?flagged=on") == large
