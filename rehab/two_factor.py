@@ -1,5 +1,6 @@
 """Two-factor authentication (TOTP, django-otp): required for the roles in
-settings.TWO_FACTOR_ROLES, optional for everyone else.
+settings.TWO_FACTOR_ROLES, optional for everyone else (who opens /two-factor/ to turn it on,
+and is then asked for the code at every login).
 
 After the password, a user of such a role who has no confirmed authenticator yet sets one up
 (the key is shown as text and as an otpauth:// link); later logins ask for the six-digit code.
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
+from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .permissions import login_required
@@ -23,8 +25,11 @@ ALLOWED_PATHS = ("/two-factor/", "/logout/", "/i18n/", "/static/", "/healthz")
 
 
 def two_factor_required(user) -> bool:
+    """Required by the user's role, or chosen by the user (an authenticator set up)."""
     wanted = set(settings.TWO_FACTOR_ROLES)
-    return bool(wanted) and any(role.value in wanted for role in roles_of(user))
+    if wanted and any(role.value in wanted for role in roles_of(user)):
+        return True
+    return user_has_device(user)
 
 
 class RequireTwoFactorMiddleware:

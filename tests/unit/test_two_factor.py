@@ -61,3 +61,14 @@ def test_a_wrong_code_is_refused_next_to_the_field(client, demo_users, demo_pass
 def test_other_roles_log_in_with_the_password_alone(client, demo_users, demo_password):
     log_in(client, "handlaggare", demo_password)
     assert client.get(reverse("assessments:work_queue")).status_code == 200
+
+
+def test_a_case_officer_may_turn_it_on_and_is_then_asked_for_the_code(
+    client, demo_users, demo_password
+):
+    device = TOTPDevice.objects.create(user=demo_users["handlaggare"], name="app", confirmed=True)
+    log_in(client, "handlaggare", demo_password)
+    response = client.get(reverse("assessments:work_queue"))
+    assert response.status_code == 302 and "/two-factor/" in response["Location"]
+    client.post(reverse("two_factor"), {"token": code(device)})
+    assert client.get(reverse("assessments:work_queue")).status_code == 200
