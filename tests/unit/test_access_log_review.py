@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import uuid
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -24,17 +25,17 @@ LIST_URL = "/system/access-log/"
 
 
 def entry(user, citizen_ref, action=AccessLogEntry.Action.READ, at=None, view="x:detail"):
-    created = AccessLogEntry.objects.create(
-        user=user,
-        roles=",".join(user.groups.values_list("name", flat=True)),
-        citizen_ref=citizen_ref,
-        action=action,
-        view=view,
-        ip_address="10.0.0.1",
-    )
-    if at is not None:
-        AccessLogEntry.objects.filter(pk=created.pk).update(at=at)
-    return created
+    """A log row written at ``at``: the clock is set, since the log is append-only (on
+    PostgreSQL a trigger refuses any later UPDATE of its rows)."""
+    with mock.patch("django.utils.timezone.now", return_value=at or timezone.now()):
+        return AccessLogEntry.objects.create(
+            user=user,
+            roles=",".join(user.groups.values_list("name", flat=True)),
+            citizen_ref=citizen_ref,
+            action=action,
+            view=view,
+            ip_address="10.0.0.1",
+        )
 
 
 @pytest.fixture

@@ -115,3 +115,13 @@ def test_repeated_failed_logins_lock_the_account_out(client, demo_users, demo_pa
     assert response.status_code == 429
     assert "För många misslyckade inloggningar" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_sessions_end_after_30_idle_minutes_and_with_the_browser(client, demo_users, settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST  # each request restarts the idle clock
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    client.force_login(demo_users["handlaggare"])
+    client.get(reverse("assessments:work_queue"))
+    assert client.session.get_expire_at_browser_close()
+    assert 29 * 60 < client.session.get_expiry_age() <= 30 * 60
