@@ -14,7 +14,7 @@ rules.add_perm("followup.record_follow_up", is_case_officer & in_users_team)
 # The what-if page reads no case data: it tries the savings models on uploaded figures.
 rules.add_perm("followup.use_whatif", is_manager | is_admin)
 # Reports: managers and administrators order them; each sees and downloads only their own
-# (see followup/report_views.py for why).
+# (see followup/views/reports.py for why).
 rules.add_perm("followup.order_report", is_manager | is_admin)
 rules.add_perm("followup.view_report", (is_manager | is_admin) & ordered_the_report)
 rules.add_perm("followup.choose_example", is_case_officer & in_users_team)

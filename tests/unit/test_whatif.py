@@ -1,4 +1,4 @@
-"""The what-if page (followup.whatif_views): both savings models on uploaded or typed figures."""
+"""The what-if page (followup.views.whatif): both savings models on uploaded or typed figures."""
 
 import datetime
 import re

@@ -1,10 +1,11 @@
+"""The form a case officer fills in at a due follow-up."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments import scoring
 from assessments.services import ServiceRequest
-
-from .models import CaseClosure, FollowUp
+from followup.models import CaseClosure, FollowUp
 
 EQ5D_CHOICES = [("", "—")] + [
     (level.value, f"{level.value} – {level.label}") for level in scoring.Eq5dLevel
@@ -89,17 +90,3 @@ class FollowUpForm(forms.Form):
         if all(value in (None, "") for value in values.values()):
             return None
         return values
-
-
-class PositiveExampleForm(forms.Form):
-    description = forms.CharField(
-        label=_("Description for the report"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_(
-            "What happened and what it meant for the citizen, without names, addresses, "
-            "dates of birth or other details that identify anyone. Leave empty to withdraw "
-            "the case as an example."
-        ),
-    )

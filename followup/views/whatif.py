@@ -17,10 +17,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from rehab.permissions import permission_required
-
-from . import models
-from .calc import (
+from followup import models
+from followup.calc import (
     NBSP,
     CaseMinutes,
     HourlyAssumptions,
@@ -36,8 +34,9 @@ from .calc import (
     level_model,
     round_half_away,
 )
-from .savings_csv import Problems, read_hourly_cases, read_level_cases, read_tariff
-from .whatif_forms import SOURCE_FILE, HourlyWhatIfForm, LevelWhatIfForm
+from followup.forms.whatif import SOURCE_FILE, HourlyWhatIfForm, LevelWhatIfForm
+from followup.savings_csv import Problems, read_hourly_cases, read_level_cases, read_tariff
+from rehab.permissions import permission_required
 
 MAX_PROBLEMS_SHOWN = 50
 

@@ -1,3 +1,5 @@
+"""The report order form: period, teams and tracks of a follow-up report."""
+
 import datetime
 
 from crispy_forms.helper import FormHelper

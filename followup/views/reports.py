@@ -19,13 +19,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from followup import reports
+from followup.forms.reports import ReportOrderForm
+from followup.models import ReportRequest
 from rehab.accesslog import log_access
 from rehab.models import AccessLogEntry
 from rehab.permissions import permission_required
-
-from . import reports
-from .forms import ReportOrderForm
-from .models import ReportRequest
 
 
 def _report_from_url(request, public_id) -> ReportRequest:

@@ -1,0 +1,1 @@
+"""Views of the follow-up app, one module per page."""

@@ -1,0 +1,58 @@
+"""The manager's overview: the team's last twelve months in aggregate."""
+
+import datetime
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _lazy
+
+from followup import calc, indicators, reports
+from rehab.permissions import permission_required
+
+# The steps of the flow shown on the overview; each counts people (small-cell rule).
+FLOW_STEPS = [
+    ("received", _lazy("Applications received")),
+    ("joint_visit_done", _lazy("Joint home visits done")),
+    ("track_1", _lazy("Track 1: fall prevention")),
+    ("track_2", _lazy("Track 2: activity assessment")),
+    ("track_3", _lazy("Track 3: intensive rehabilitation")),
+    ("handed_over", _lazy("Handed over")),
+    ("decided", _lazy("Decided")),
+    ("followed_up", _lazy("Followed up")),
+]
+
+
+@permission_required("followup.view_overview")
+def overview(request):
+    """The manager's start page: the team's last twelve months, aggregated and with the
+    small-cell rule, by the same indicators and chart as the PDF report. No case records."""
+    today = timezone.localdate()
+    scope = indicators.Scope(
+        period_start=today - datetime.timedelta(days=365),
+        period_end=today,
+        team_ids=(request.user.team_id,) if request.user.team_id else (),
+    )
+    figures = indicators.compute(scope)
+    hourly = figures.hourly
+    people = hourly.citizens
+    return render(
+        request,
+        "followup/overview.html",
+        {
+            "scope": scope,
+            "team": request.user.team,
+            "decided": indicators.small_cell(people),
+            "saved_time": indicators.masked(
+                people, calc.format_hours_minutes(hourly.saved_minutes_per_week)
+            ),
+            "saved_per_month": indicators.masked(people, calc.format_kr(hourly.saved_kr_per_month)),
+            "saved_per_year": indicators.masked(people, calc.format_kr(hourly.saved_kr_per_year)),
+            "share_needed": indicators.masked(
+                people, indicators.percent(hourly.share_needed_by_minutes)
+            ),
+            "flow": [
+                (label, indicators.small_cell(figures.flow.get(key))) for key, label in FLOW_STEPS
+            ],
+            "chart": reports.service_chart(figures.services),
+        },
+    )
