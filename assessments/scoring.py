@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import IntegerChoices, TextChoices
@@ -299,6 +299,9 @@ def score_downton(
     mental = _choice(errors, "mental_state", mental_state, DowntonMentalState)
     walking = _choice(errors, "gait", gait, DowntonGait)
     _raise(errors)
+    # Past _raise every answer is a valid choice.
+    falls, mental, walking = cast(str, falls), cast(str, mental), cast(str, walking)
+    drugs, senses = cast(tuple[str, ...], drugs), cast(tuple[str, ...], senses)
 
     points = DOWNTON_POINTS
     total = (
@@ -415,7 +418,7 @@ def _item_answers(
         raise ValidationError({"items": _error(_("Answer every item."), "invalid")})
     values = [_int_in_range(errors, item.code, by_code.get(item.code), low, high) for item in items]
     _raise(errors)
-    return tuple(values)
+    return cast(tuple[int, ...], tuple(values))
 
 
 def score_fes_i(answers: Mapping[str, Any] | Sequence[Any]) -> FesIResult:
@@ -563,6 +566,7 @@ def score_tug(seconds: Any = None, *, walking_aid_used: bool | None = False) -> 
             _error(_("State whether a walking aid was used."), "required")
         )
     _raise(errors)
+    parsed, walking_aid_used = cast(Decimal, parsed), cast(bool, walking_aid_used)
     increased = parsed >= TUG_CUTOFF_SECONDS
     cutoff = f"{TUG_CUTOFF_SECONDS.normalize():f}"
     return TugResult(
@@ -673,7 +677,7 @@ def parse_health_state(state: Any) -> tuple[int, int, int, int, int]:
                 )
             }
         )
-    return tuple(int(char) for char in text)
+    return cast(tuple[int, int, int, int, int], tuple(int(char) for char in text))
 
 
 def score_eq5d5l(
@@ -700,13 +704,15 @@ def score_eq5d5l(
     }
     scale = _int_in_range(errors, "vas", vas, EQ5D_VAS_MIN, EQ5D_VAS_MAX)
     _raise(errors)
-    ordered = [levels[item.code] for item in EQ5D_DIMENSIONS]
+    # Past _raise every level and the VAS are whole numbers in range.
+    checked = cast(dict[str, int], levels)
+    ordered = [checked[item.code] for item in EQ5D_DIMENSIONS]
     level_sum = sum(ordered)
     full_health = level_sum == len(ordered)
     return Eq5d5lResult(
-        **levels,
+        **checked,
         health_state="".join(str(level) for level in ordered),
-        vas=scale,
+        vas=cast(int, scale),
         level_sum=level_sum,
         full_health=full_health,
         any_extreme=Eq5dLevel.EXTREME in ordered,
@@ -756,7 +762,7 @@ def score_trajectory(trajectory: Any = None) -> TrajectoryResult:
                 _error(_("Choose trajectory 1, 2 or 3."), "invalid_choice", value=trajectory)
             ]
     _raise(errors)
-    choice = Trajectory(number)
+    choice = Trajectory(cast(int, number))
     return TrajectoryResult(
         trajectory=choice.value,
         lasting_needs=choice == Trajectory.LASTING_NEEDS,

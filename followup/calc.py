@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 MINUTES_PER_HOUR = Decimal(60)
 MONTHS_PER_YEAR = Decimal(12)
@@ -259,7 +259,10 @@ def hourly_model(
         applied_services=applied_services,
         granted_services=granted_services,
         share_needed_by_count=(
-            _share(granted_services, applied_services) if applied_services is not None else None
+            # Both counts are known or neither is.
+            _share(cast(int, granted_services), applied_services)
+            if applied_services is not None
+            else None
         ),
         saved_kr_per_week=kr_minutes / MINUTES_PER_HOUR,
         saved_kr_per_month=kr_minutes_month / MINUTES_PER_HOUR,
