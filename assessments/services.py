@@ -411,7 +411,7 @@ def _stored_result(result: scoring.ScoreResult) -> dict:
     for key in ("instrument", "version", "interpretation"):
         values.pop(key)
     score_text = str(result.score)
-    variant = ""
+    variant: object = ""  # a lazy translation until rendered below
     if isinstance(result, scoring.TugResult):
         score_text = f"{result.seconds} s"
         variant = WALKING_AID if result.walking_aid_used else NO_WALKING_AID

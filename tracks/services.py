@@ -148,7 +148,7 @@ def intervention_add(
         raise ValidationError(
             _("Only occupational therapists and physiotherapists record interventions.")
         )
-    errors = {}
+    errors: dict[str, object] = {}
     if kind not in Intervention.Kind.values:
         errors["kind"] = _("Choose the type of intervention.")
     if not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES:
