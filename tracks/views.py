@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from assessments.display import citizen_display_name
 from assessments.models import Application
-from assessments.views import _add_errors, application_from_url
+from assessments.views.common import add_form_errors as _add_errors
+from assessments.views.common import application_from_url
 from rehab.accesslog import log_access
 from rehab.models import AccessLogEntry
 from rehab.permissions import permission_required

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from assessments import imports, services
-from assessments.import_views import SESSION_KEY
 from assessments.models import Application, AppliedService, Citizen
+from assessments.views.imports import SESSION_KEY
 from rehab.models import AccessLogEntry, Team
 
 pytestmark = pytest.mark.django_db

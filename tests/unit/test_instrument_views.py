@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import scoring, services
-from assessments.instrument_forms import FORMS
+from assessments.forms.instruments import FORMS
 from assessments.models import Application, InstrumentResult, ServiceType
 from rehab.models import AccessLogEntry
 from tests.factories import UserFactory

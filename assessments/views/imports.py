@@ -2,7 +2,6 @@
 
 import uuid
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -10,38 +9,15 @@ from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from rehab.accesslog import log_access
 from rehab.permissions import permission_required
 
-from . import imports
+from .. import imports
+from ..forms.imports import ImportUploadForm
 
 SESSION_KEY = "assessments_import_upload"
 MAX_ERRORS_SHOWN = 500
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Spreadsheet file"),
-        help_text=_(
-            "CSV (separated by semicolons or commas) or Excel (.xlsx), at most 10 MB and "
-            "20 000 rows. Row 1 holds the column names described below."
-        ),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > imports.MAX_FILE_BYTES:
-            raise ValidationError(
-                _("The file is larger than %(max)s MB. Split it into smaller files."),
-                params={"max": imports.MAX_FILE_BYTES // (1024 * 1024)},
-            )
-        try:
-            imports.file_kind(upload.name)
-        except imports.ImportFileError as error:
-            raise ValidationError(error.message) from None
-        return upload
 
 
 def _pending_upload(request) -> dict | None:

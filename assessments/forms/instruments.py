@@ -13,7 +13,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import scoring
+from .. import scoring
 
 BLANK_CHOICE = [("", "—")]
 

@@ -16,10 +16,10 @@ from rehab.accesslog import log_access
 from rehab.models import AccessLogEntry
 from rehab.permissions import permission_required
 
-from . import scoring, selectors, services
-from .instrument_forms import FORMS
-from .models import InstrumentResult
-from .views import _add_errors, application_from_url, case_page
+from .. import scoring, selectors, services
+from ..forms.instruments import FORMS
+from ..models import InstrumentResult
+from .common import add_form_errors, application_from_url, case_page
 
 Action = AccessLogEntry.Action
 
@@ -80,7 +80,7 @@ def instrument_record(request, public_id, code):
                 occasion=InstrumentResult.Occasion.ASSESSMENT,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             log_access(request, [application.citizen.public_id], Action.CREATE)
             messages.success(

@@ -1,0 +1,1 @@
+"""Forms of the assessments app, one module per feature."""

@@ -1,0 +1,68 @@
+"""Finding and registering a citizen, and changing what is known about them."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ..identity import parse_identity_number
+from ..models import Citizen
+from ..services import CITIZEN_FIELDS
+
+
+class CitizenSearchForm(forms.Form):
+    query = forms.CharField(
+        label=_("Personal identity number or name"),
+        max_length=100,
+        help_text=_("Search before you register, so that nobody is registered twice."),
+    )
+
+
+class CitizenForm(forms.ModelForm):
+    personal_number = forms.CharField(
+        label=_("Personal identity number or coordination number"),
+        max_length=20,
+        help_text=_("YYYYMMDD-NNNN"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Citizen
+        fields = CITIZEN_FIELDS
+
+    # Hidden from users who may not see a protected citizen's identity.
+    IDENTITY_FIELDS = [
+        "first_name",
+        "last_name",
+        "street_address",
+        "postal_code",
+        "city",
+        "phone",
+        "next_of_kin_name",
+        "next_of_kin_relation",
+        "next_of_kin_phone",
+    ]
+
+    def __init__(self, *args, editing: bool = False, hide_identity: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sex"].required = False
+        self.fields["sex"].help_text = _("Taken from the number when left empty.")
+        if editing:
+            # The number identifies the citizen; it is not changed in this form.
+            del self.fields["personal_number"]
+            self.fields["version"].required = True
+            self.fields["sex"].required = True
+        if hide_identity:
+            for name in self.IDENTITY_FIELDS:
+                del self.fields[name]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_personal_number(self):
+        return parse_identity_number(self.cleaned_data["personal_number"]).normalised
+
+    def clean_postal_code(self):
+        value = self.cleaned_data["postal_code"].replace(" ", "")
+        if value and (not value.isdigit() or len(value) != 5):
+            raise ValidationError(_("A postal code has five digits, e.g. 123 45."))
+        return value
