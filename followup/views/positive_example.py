@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from assessments.views import application_from_url, case_page
+from assessments.views.common import application_from_url, case_page
 from followup import services
 from followup.forms.positive_example import PositiveExampleForm
 from rehab.accesslog import log_access
