@@ -261,8 +261,9 @@ def main() -> None:
         from django.db import connection
         from pypdf import PdfReader
 
-        from followup import indicators, reports
+        from followup import indicators
         from followup.models import ReportRequest
+        from followup.reports import job, rendering, selectors
 
         call_command("migrate", verbosity=0, interactive=False)
         started = time.perf_counter()
@@ -277,14 +278,14 @@ def main() -> None:
             request_key="bench",
         )
         report.teams.set(made["teams"])
-        scope = reports.scope_of(report)
+        scope = selectors.scope_of(report)
 
         started = time.perf_counter()
         figures = indicators.compute(scope)
         indicator_seconds = time.perf_counter() - started
 
         started = time.perf_counter()
-        built = reports.build_report_file(report.pk)
+        built = job.build_report_file(report.pk)
         job_seconds = time.perf_counter() - started
         with built.file.open("rb") as handle:
             data = handle.read()
@@ -293,10 +294,10 @@ def main() -> None:
             args.save.write_bytes(data)
 
         started = time.perf_counter()
-        context = reports.build_context(scope)
+        context = rendering.build_context(scope)
         context_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        reports.render_report_pdf(context)
+        rendering.render_report_pdf(context)
         render_seconds = time.perf_counter() - started
         connection.close()
 

@@ -4,11 +4,11 @@ Delivery: ``acks_late`` + ``reject_on_worker_lost``: the broker forgets the job 
 has finished, so a worker that dies mid-report (killed, out of memory, hard time limit)
 leaves the job to be delivered again: at once by the pool when a child process dies, or,
 on Redis, by any worker once the visibility timeout has passed when the whole worker died.
-``build_report_file`` is idempotent (a done report is left alone) and counts every delivery;
+``job.build_report_file`` is idempotent (a done report is left alone) and counts every delivery;
 at ``max_retries`` deliveries the report is marked failed instead of being tried forever.
 On the folder broker (the embedded default) a job taken by a worker that is killed is not
 delivered again (the transport deletes the message file when it hands the job out); such a
-report stays "running" until ``order_report`` finds it stale and orders it anew.
+report stays "running" until ``ordering.order_report`` finds it stale and orders it anew.
 """
 
 import logging
@@ -16,28 +16,29 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from followup import reports
+from followup.reports import job, ordering
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(
+    name=ordering.BUILD_REPORT_TASK,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    max_retries=reports.MAX_ATTEMPTS,
+    max_retries=job.MAX_ATTEMPTS,
     soft_time_limit=300,
     time_limit=360,
 )
 def build_report(self, request_id: int) -> None:
     try:
-        reports.build_report_file(request_id, max_attempts=self.max_retries)
+        job.build_report_file(request_id, max_attempts=self.max_retries)
     except SoftTimeLimitExceeded:
-        reports.mark_failed(request_id, "The report took longer than the time limit.")
+        job.mark_failed(request_id, "The report took longer than the time limit.")
         raise
     except Exception as error:
         # The class name only: an exception's message could quote personal data.
-        reports.mark_failed(request_id, f"The report could not be made ({type(error).__name__}).")
+        job.mark_failed(request_id, f"The report could not be made ({type(error).__name__}).")
         logger.exception("report %s failed", request_id)
         raise
 
@@ -62,5 +63,5 @@ def retention_job() -> dict:
 @shared_task(soft_time_limit=60, time_limit=90)
 def requeue_waiting_reports() -> int:
     """The beat job: send again the jobs of reports still queued after
-    ``reports.REQUEUE_AFTER`` (ordered while the broker was down)."""
-    return reports.requeue_waiting()
+    ``ordering.REQUEUE_AFTER`` (ordered while the broker was down)."""
+    return ordering.requeue_waiting()

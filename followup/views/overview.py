@@ -6,7 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
-from followup import calc, indicators, reports
+from followup import calc, indicators
+from followup.reports import rendering
 from rehab.permissions import permission_required
 
 # The steps of the flow shown on the overview; each counts people (small-cell rule).
@@ -53,6 +54,6 @@ def overview(request):
             "flow": [
                 (label, indicators.small_cell(figures.flow.get(key))) for key, label in FLOW_STEPS
             ],
-            "chart": reports.service_chart(figures.services),
+            "chart": rendering.service_chart(figures.services),
         },
     )

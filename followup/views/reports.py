@@ -19,16 +19,16 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from followup import reports
 from followup.forms.reports import ReportOrderForm
 from followup.models import ReportRequest
+from followup.reports import ordering, selectors
 from rehab.accesslog import log_access
 from rehab.models import AccessLogEntry
 from rehab.permissions import permission_required
 
 
 def _report_from_url(request, public_id) -> ReportRequest:
-    report = reports.find_report(public_id)
+    report = selectors.find_report(public_id)
     if report is None:
         raise Http404
     return report
@@ -39,7 +39,7 @@ def report_order(request):
     form = ReportOrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            reports.order_report(user=request.user, **form.report_parameters())
+            ordering.order_report(user=request.user, **form.report_parameters())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -48,7 +48,7 @@ def report_order(request):
     return render(
         request,
         "followup/report_order.html",
-        {"form": form, "reports": reports.reports_for(user=request.user)},
+        {"form": form, "reports": selectors.reports_for(user=request.user)},
     )
 
 
@@ -67,7 +67,7 @@ def report_download(request, public_id):
         handle = report.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    log_access(request, reports.cohort_citizen_refs(report), AccessLogEntry.Action.EXPORT)
+    log_access(request, selectors.cohort_citizen_refs(report), AccessLogEntry.Action.EXPORT)
     return FileResponse(
         handle,
         content_type="application/pdf",

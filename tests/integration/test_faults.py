@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from assessments.models import Citizen
 from assessments.services import ConflictError, citizen_update
-from followup import reports
 from followup.models import ReportRequest
+from followup.reports import ordering
 from followup.tasks import requeue_waiting_reports
 from tests.factories import CitizenFactory, TeamFactory, UserFactory
 from tests.integration.test_worker import wait_for
@@ -187,7 +187,7 @@ def test_a_report_ordered_while_redis_is_down_is_made_once_redis_is_back(
 
     # Two minutes later the beat job sends the job again.
     ReportRequest.objects.filter(pk=report.pk).update(
-        created_at=timezone.now() - reports.REQUEUE_AFTER - datetime.timedelta(seconds=5)
+        created_at=timezone.now() - ordering.REQUEUE_AFTER - datetime.timedelta(seconds=5)
     )
     assert requeue_waiting_reports() == 1
     # The session's worker was started before Redis went down; a fresh worker on the default

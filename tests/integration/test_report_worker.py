@@ -5,7 +5,7 @@ The kill test runs only on Redis (the PostgreSQL + Redis pass; ``postgres`` mark
 keeps a delivered but unacknowledged job (``acks_late``) and hands it to another worker once
 its visibility timeout has passed. The folder broker of the SQLite pass deletes a job's
 file when it hands the job out, so a job whose worker is killed is never delivered again;
-there the report is ordered anew once it is stale (``reports.STALE_AFTER``).
+there the report is ordered anew once it is stale (``ordering.STALE_AFTER``).
 """
 
 import os
@@ -19,8 +19,8 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from followup import reports
 from followup.models import ReportRequest
+from followup.reports import ordering
 from followup.tasks import build_report
 from tests.factories import TeamFactory, UserFactory
 from tests.integration.test_worker import wait_for
@@ -51,15 +51,15 @@ if pause:
     import django
 
     django.setup()
-    from followup import reports
+    from followup.reports import rendering
 
-    make_context = reports.report_context
+    make_context = rendering.report_context
 
     def slow_context(report):
         time.sleep(pause)
         return make_context(report)
 
-    reports.report_context = slow_context
+    rendering.report_context = slow_context
 app.worker_main(
     ["worker", "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle",
      "-Q", queue, "-n", name]
@@ -164,8 +164,8 @@ def test_a_report_whose_worker_is_killed_is_made_exactly_once_by_another_worker(
     assert settings.REDIS_URL, "the kill test needs Redis (a folder broker does not redeliver)"
     make_cohort(staff["team"], staff)
     # Ordered as the page does, but sent to this test's own queue.
-    monkeypatch.setattr(reports, "_enqueue", lambda request_id: None)
-    report = reports.order_report(
+    monkeypatch.setattr(ordering, "_enqueue", lambda request_id: None)
+    report = ordering.order_report(
         user=staff["manager"],
         period_start=START,
         period_end=END,

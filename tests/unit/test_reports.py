@@ -22,7 +22,7 @@ from assessments.models import (
     JointVisit,
     ServiceType,
 )
-from followup import charts, indicators, reports
+from followup import charts, indicators
 from followup import services as followup_services
 from followup.indicators import Scope, small_cell
 from followup.models import (
@@ -34,6 +34,7 @@ from followup.models import (
     TariffLevel,
 )
 from followup.pilot import read_pilot
+from followup.reports import job, ordering, rendering
 from rehab.models import AccessLogEntry
 from tests.factories import CitizenFactory, TeamFactory, UserFactory
 from tracks.models import Handover, Intervention, TrackAssignment
@@ -157,7 +158,7 @@ def order(staff, team, **overrides):
         "tracks": [2],
     }
     parameters.update(overrides)
-    return reports.order_report(**parameters)
+    return ordering.order_report(**parameters)
 
 
 # --- the small-cell rule ------------------------------------------------------------------------
@@ -321,7 +322,7 @@ def test_outcomes_levels_goals_and_closures_are_counted(team, staff):
     assert figures.closures == [{"reason": "needs_ended", "people": 3, "cases": 3}]
     assert figures.flow["followed_up"] == 14
 
-    text = pdf_text(reports.render_report_pdf(reports.build_context(scope(team))))
+    text = pdf_text(rendering.render_report_pdf(rendering.build_context(scope(team))))
     assert "Nettoeffekt efter 6 månader 103 950 kr" in text
     assert "Behovet upphört <5" in text
     assert "Uppnått 9" in text
@@ -351,7 +352,7 @@ def test_the_report_pdf_has_the_pilot_figures_and_hides_small_cells(team, staff)
         description="Klarar maten själv efter träning i köket.",
     )
     report = order(staff, team)
-    built = reports.build_report_file(report.pk)
+    built = job.build_report_file(report.pk)
 
     assert built.status == ReportRequest.Status.DONE
     assert (built.progress, built.attempts) == (100, 1)
@@ -386,7 +387,7 @@ def test_the_report_pdf_has_the_pilot_figures_and_hides_small_cells(team, staff)
 
 def test_the_report_html_has_table_headers_and_an_accessible_chart(team, staff):
     make_cohort(team, staff)
-    html = reports.render_report_html(reports.build_context(scope(team)))
+    html = rendering.render_report_html(rendering.build_context(scope(team)))
     assert '<html lang="sv">' in html
     assert "<title>Uppföljningsrapport 2026-01-01–2026-06-30</title>" in html
     assert '<th scope="col"' in html and '<th scope="row">' in html
@@ -397,8 +398,8 @@ def test_the_report_html_has_table_headers_and_an_accessible_chart(team, staff):
 def test_building_a_done_report_again_changes_nothing(team, staff):
     make_cohort(team, staff)
     report = order(staff, team)
-    first = reports.build_report_file(report.pk)
-    again = reports.build_report_file(report.pk)
+    first = job.build_report_file(report.pk)
+    again = job.build_report_file(report.pk)
     assert again.file.name == first.file.name
     assert again.attempts == 1
     assert again.finished_at == first.finished_at
@@ -407,11 +408,11 @@ def test_building_a_done_report_again_changes_nothing(team, staff):
 def test_an_interrupted_report_starts_over_and_keeps_one_file(team, staff):
     make_cohort(team, staff)
     report = order(staff, team)
-    reports.build_report_file(report.pk)
+    job.build_report_file(report.pk)
     storage = report.file.storage
     # As if the worker died after saving the file but before recording "done".
     ReportRequest.objects.filter(pk=report.pk).update(status="running", progress=90)
-    rebuilt = reports.build_report_file(report.pk)
+    rebuilt = job.build_report_file(report.pk)
     assert rebuilt.status == "done" and rebuilt.attempts == 2
     _, files = storage.listdir("reports")
     assert [name for name in files if str(report.public_id) in name] == [
@@ -422,7 +423,7 @@ def test_an_interrupted_report_starts_over_and_keeps_one_file(team, staff):
 def test_a_report_delivered_too_often_is_marked_failed(team, staff):
     report = order(staff, team)
     ReportRequest.objects.filter(pk=report.pk).update(status="running", attempts=3)
-    failed = reports.build_report_file(report.pk)
+    failed = job.build_report_file(report.pk)
     assert failed.status == ReportRequest.Status.FAILED
     assert "3 attempts" in failed.error
     assert not failed.file
@@ -436,7 +437,7 @@ def test_a_failing_job_marks_the_report_failed_without_personal_data(team, staff
     def boom(_report):
         raise ValueError("Astrid Lind 19400307-3428")
 
-    monkeypatch.setattr(reports, "report_context", boom)
+    monkeypatch.setattr(rendering, "report_context", boom)
     with pytest.raises(ValueError, match="Astrid"):
         tasks.build_report.run(report.pk)
     report.refresh_from_db()
@@ -472,7 +473,7 @@ def test_the_same_order_twice_gives_one_report(team, staff, django_capture_on_co
 
 def test_a_failed_report_can_be_ordered_again(team, staff):
     first = order(staff, team)
-    reports.mark_failed(first.pk, "test")
+    job.mark_failed(first.pk, "test")
     second = order(staff, team)
     assert second.pk != first.pk
     assert second.status == ReportRequest.Status.QUEUED
@@ -490,10 +491,10 @@ def test_a_report_lost_long_ago_is_ordered_anew(team, staff):
 
 
 def test_the_request_key_ignores_order_and_repetition():
-    key = reports.request_key(
+    key = ordering.request_key(
         user_id=1, period_start=START, period_end=END, team_ids=[3, 1, 3], tracks=[3, 1]
     )
-    assert key == reports.request_key(
+    assert key == ordering.request_key(
         user_id=1, period_start=START, period_end=END, team_ids=["1", 3], tracks=(1, 3)
     )
     assert len(key) == 64
@@ -544,7 +545,7 @@ def test_the_status_fragment_polls_until_the_report_is_ready(client, team, staff
     url = reverse("followup:report_status", args=[report.public_id])
     queued = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 2s"' in queued and "<progress" in queued
-    reports.build_report_file(report.pk)
+    job.build_report_file(report.pk)
     done = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in done
     assert reverse("followup:report_download", args=[report.public_id]) in done
@@ -555,7 +556,7 @@ def test_the_status_fragment_polls_until_the_report_is_ready(client, team, staff
 
 def test_the_download_is_a_pdf_and_is_access_logged_per_citizen(client, team, staff):
     applications = make_cohort(team, staff)
-    report = reports.build_report_file(order(staff, team).pk)
+    report = job.build_report_file(order(staff, team).pk)
     client.force_login(staff["manager"])
     response = client.get(reverse("followup:report_download", args=[report.public_id]))
     assert response.status_code == 200
@@ -572,7 +573,7 @@ def test_the_download_is_a_pdf_and_is_access_logged_per_citizen(client, team, st
 
 def test_only_the_manager_who_ordered_may_download(client, team, staff):
     make_cohort(team, staff)
-    report = reports.build_report_file(order(staff, team).pk)
+    report = job.build_report_file(order(staff, team).pk)
     url = reverse("followup:report_download", args=[report.public_id])
     status_url = reverse("followup:report_status", args=[report.public_id])
     for user in (

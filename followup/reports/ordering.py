@@ -1,0 +1,150 @@
+"""Ordering a follow-up report: one request per set of parameters, and its job sent to the
+worker.
+
+The job is sent by its task name (``BUILD_REPORT_TASK``, defined in ``followup.tasks``), so
+this module does not import the task module, which imports this one and ``job``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+
+from celery import current_app
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
+
+from followup.models import ReportRequest
+from followup.reports.job import mark_failed
+from tracks.models import Track
+
+logger = logging.getLogger(__name__)
+
+Status = ReportRequest.Status
+# The Celery name of the report job (``followup.tasks.build_report``).
+BUILD_REPORT_TASK = "followup.tasks.build_report"
+# A report still queued or running this long after it was ordered is taken as lost (its job
+# vanished, e.g. a worker killed on the folder broker, which does not deliver a job again):
+# ordering it again marks it failed and starts a new one. Longer than Redis's visibility
+# timeout (1 h) plus the job's time limit, so a redelivery has had its chance.
+STALE_AFTER = datetime.timedelta(hours=2)
+# A report still queued this long after it was ordered may never have reached the broker
+# (Redis was down when it was ordered): ordering it again, or the beat job
+# ``followup.tasks.requeue_waiting_reports``, sends its job once more. A second job for a
+# report that was only waiting in line is harmless: the worker leaves a done report alone.
+REQUEUE_AFTER = datetime.timedelta(minutes=2)
+
+
+def request_key(
+    *,
+    user_id: int,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    team_ids,
+    tracks,
+) -> str:
+    """sha256 of the normalised parameters: the same order gives the same key."""
+    normalised = {
+        "user": int(user_id),
+        "from": period_start.isoformat(),
+        "to": period_end.isoformat(),
+        "teams": sorted({int(team) for team in team_ids}),
+        "tracks": sorted({int(track) for track in tracks}),
+    }
+    payload = json.dumps(normalised, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _live_request(key: str) -> ReportRequest | None:
+    return ReportRequest.objects.exclude(status=Status.FAILED).filter(request_key=key).first()
+
+
+def order_report(
+    *, user, period_start: datetime.date, period_end: datetime.date, team_ids, tracks
+) -> ReportRequest:
+    """Order a report; ordering the same report again (not failed) returns the first order.
+
+    The job is queued after the commit, with the request's id only.
+    """
+    if period_end < period_start:
+        raise ValidationError({"period_end": _("The period ends before it starts.")})
+    team_ids = sorted({int(team) for team in team_ids})
+    tracks = sorted({int(track) for track in tracks})
+    if not team_ids:
+        raise ValidationError({"teams": _("Choose at least one team.")})
+    if set(tracks) - set(Track.values):
+        raise ValidationError({"tracks": _("Unknown track.")})
+    key = request_key(
+        user_id=user.pk,
+        period_start=period_start,
+        period_end=period_end,
+        team_ids=team_ids,
+        tracks=tracks,
+    )
+    existing = _live_request(key)
+    if existing is not None and not _is_stale(existing):
+        if _is_waiting(existing):
+            _enqueue(existing.pk)
+        return existing
+    if existing is not None:
+        mark_failed(existing.pk, "The job was lost before it finished; ordered again.")
+    try:
+        with transaction.atomic():
+            report = ReportRequest.objects.create(
+                requested_by=user,
+                period_start=period_start,
+                period_end=period_end,
+                tracks=tracks,
+                request_key=key,
+            )
+            report.teams.set(team_ids)
+            transaction.on_commit(lambda: _enqueue(report.pk))
+    except IntegrityError:
+        # The same order, placed at the same moment by a second request (double click).
+        existing = _live_request(key)
+        if existing is None:
+            raise
+        return existing
+    return report
+
+
+def _is_stale(report: ReportRequest) -> bool:
+    return (
+        report.status in (Status.QUEUED, Status.RUNNING)
+        and report.created_at < timezone.now() - STALE_AFTER
+    )
+
+
+def _is_waiting(report: ReportRequest) -> bool:
+    return report.status == Status.QUEUED and report.created_at < timezone.now() - REQUEUE_AFTER
+
+
+def _enqueue(request_id: int) -> bool:
+    """Send the report's job to the broker; False (and the report stays queued) when the
+    broker cannot be reached: the order is kept and is sent again later (see REQUEUE_AFTER)."""
+    try:
+        current_app.send_task(BUILD_REPORT_TASK, args=(request_id,))
+    except (BrokerError, ConnectionError, OSError) as error:
+        # The id and the error's class only: no personal data in the log.
+        logger.warning(
+            "report %s stays queued: the broker is unreachable (%s)",
+            request_id,
+            type(error).__name__,
+        )
+        return False
+    return True
+
+
+def requeue_waiting(*, older_than: datetime.timedelta = REQUEUE_AFTER) -> int:
+    """Send the jobs of reports queued longer than ``older_than`` (but not yet stale) again;
+    returns how many were sent."""
+    now = timezone.now()
+    waiting = ReportRequest.objects.filter(
+        status=Status.QUEUED, created_at__lt=now - older_than, created_at__gte=now - STALE_AFTER
+    ).values_list("pk", flat=True)
+    return sum(_enqueue(pk) for pk in waiting)

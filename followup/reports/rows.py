@@ -1,0 +1,339 @@
+"""The follow-up report's rows: the indicators as display strings (Swedish), with the
+small-cell rule applied to every count and every figure of a group.
+"""
+
+from __future__ import annotations
+
+import datetime
+import string
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from followup import calc, indicators
+from followup.indicators import Indicators, masked, percent, share_of_people, small_cell
+from followup.models import CaseClosure, FollowUp
+from tracks.models import Track
+
+NBSP = calc.NBSP
+
+
+def _kr_parameter(value: Decimal) -> str:
+    """``Decimal("200.00")`` → ``"200 kr"``, ``Decimal("337.50")`` → ``"337,50 kr"``."""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return f"{calc.group_thousands(int(value))}{NBSP}kr"
+    return f"{calc.round_half_away(value, 2):f}".replace(".", ",") + f"{NBSP}kr"
+
+
+def _decimal_text(value: Decimal) -> str:
+    """``Decimal("4.50")`` → ``"4,5"``."""
+    text = f"{Decimal(value).normalize():f}"
+    return text.replace(".", ",")
+
+
+def _minutes(value) -> str:
+    return f"{calc.group_thousands(calc.round_kr(Decimal(value)))}{NBSP}min"
+
+
+def date_text(value: datetime.date) -> str:
+    return value.strftime("%Y-%m-%d")
+
+
+def case_letters(count: int) -> list[str]:
+    letters = string.ascii_uppercase
+    return [f"Fall {letters[i % 26]}{'' if i < 26 else i // 26}" for i in range(count)]
+
+
+def profile_rows(profile: dict) -> list[dict]:
+    total = profile["people"]
+    rows = [
+        ("Kvinnor", profile["women"]),
+        ("Män", profile["men"]),
+        ("Annat eller ej angivet kön", profile["other_sex"]),
+        ("Ålder under 65 år", profile["age_under_65"]),
+        ("Ålder 65–74 år", profile["age_65_74"]),
+        ("Ålder 75–84 år", profile["age_75_84"]),
+        ("Ålder 85 år och äldre", profile["age_85_plus"]),
+        ("Bor ensam", profile["lives_alone"]),
+        ("Ansökt om trygghetslarm", profile["safety_alarm"]),
+        ("Gemensam bedömning (hembesök genomfört)", profile["joint_assessment"]),
+        ("Efter slutenvård", profile["after_inpatient_stay"]),
+    ]
+    return [
+        {"label": label, "count": small_cell(n), "share": share_of_people(n, total)}
+        for label, n in rows
+    ]
+
+
+def flow_rows(flow: dict) -> list[dict]:
+    rows = [
+        ("Ansökningar mottagna under perioden", small_cell(flow["received"])),
+        ("– varav gemensamt hembesök genomfört", small_cell(flow["joint_visit_done"])),
+    ]
+    rows += [
+        (f"– varav {Track(track).label}", small_cell(flow[f"track_{track.value}"]))
+        for track in Track
+    ]
+    rows += [
+        ("– varav överlämnade (utan spår)", small_cell(flow["handed_over"])),
+        ("– fall med insatser", small_cell(flow["intervention_cases"])),
+        ("Insatser (besök), antal", calc.group_thousands(flow["interventions"])),
+        ("– varav arbetsterapeut", calc.group_thousands(flow["therapist_interventions"])),
+        ("– varav fysioterapeut", calc.group_thousands(flow["physio_interventions"])),
+        ("Insatser, tid", calc.format_hours_minutes(flow["intervention_minutes"])),
+        ("– varav beslut fattat", small_cell(flow["decided"])),
+        ("– varav uppföljning genomförd", small_cell(flow["followed_up"])),
+    ]
+    return [{"label": label, "value": value} for label, value in rows]
+
+
+def service_rows(services: list[indicators.ServiceRow]) -> list[dict]:
+    rows = []
+    for row in services:
+        share = (
+            percent(Decimal(row.granted_minutes) / Decimal(row.applied_minutes))
+            if row.applied_minutes
+            else indicators.MASKED_TEXT
+        )
+        minutes_known = row.has_minutes
+        rows.append(
+            {
+                "name": row.name,
+                "applicants": small_cell(row.applicants),
+                "applied": masked(row.applicants, _minutes(row.applied_minutes))
+                if minutes_known
+                else indicators.MASKED_TEXT,
+                "granted": masked(row.applicants, _minutes(row.granted_minutes))
+                if minutes_known
+                else indicators.MASKED_TEXT,
+                "saved": masked(row.applicants, _minutes(row.applied_minutes - row.granted_minutes))
+                if minutes_known
+                else indicators.MASKED_TEXT,
+                "share": masked(row.applicants, share) if minutes_known else indicators.MASKED_TEXT,
+            }
+        )
+    return rows
+
+
+def hourly_rows(result: calc.HourlyResult) -> list[dict]:
+    n = result.citizens
+    rows = [
+        ("Antal fall", small_cell(n)),
+        ("Ansökt tid per vecka", masked(n, _minutes(result.applied_minutes_per_week))),
+        ("Beviljad tid per vecka", masked(n, _minutes(result.granted_minutes_per_week))),
+        ("Sparad tid per vecka", masked(n, _minutes(result.saved_minutes_per_week))),
+        ("Sparade timmar per vecka", masked(n, result.saved_hours_per_week_text)),
+        ("Besparing per vecka", masked(n, calc.format_kr(result.saved_kr_per_week))),
+        ("Besparing per månad", masked(n, calc.format_kr(result.saved_kr_per_month))),
+        ("Besparing per år", masked(n, calc.format_kr(result.saved_kr_per_year))),
+        (
+            "Andel av ansökt tid som behövdes (beviljat ÷ ansökt, minuter)",
+            masked(n, percent(result.share_needed_by_minutes)),
+        ),
+        (
+            "Andel av ansökta insatser som behövdes (beviljat ÷ ansökt, antal)",
+            masked(n, percent(result.share_needed_by_count)),
+        ),
+    ]
+    return [{"label": label, "value": value} for label, value in rows]
+
+
+def level_context(figures: Indicators) -> dict:
+    levels = figures.levels
+    movements = [
+        {
+            "before": row["before"],
+            "after": row["after"],
+            "direction": (
+                "lägre"
+                if row["after"] < row["before"]
+                else "högre"
+                if row["after"] > row["before"]
+                else "oförändrad"
+            ),
+            "people": small_cell(row["people"]),
+        }
+        for row in figures.movements
+    ]
+    context: dict = {"movements": movements, "tariff": levels.tariff, "rows": []}
+    result = levels.result
+    if result is not None:
+        n = result.citizens
+        context["rows"] = [
+            {"label": "Antal fall med nivåer i taxan", "value": small_cell(n)},
+            {
+                "label": "Minskad ersättning per månad (brutto)",
+                "value": masked(n, calc.format_kr(result.gross_kr_per_month)),
+            },
+            {
+                "label": "Arbetsterapeutens kostnad",
+                "value": masked(n, calc.format_kr(result.therapist_cost_kr)),
+            },
+        ] + [
+            {
+                "label": f"Nettoeffekt efter {months} {'månad' if months == 1 else 'månader'}",
+                "value": masked(n, calc.format_kr(amount)),
+            }
+            for months, amount in result.net_kr.items()
+        ]
+    context["outside_tariff"] = (
+        small_cell(levels.cases_outside_tariff) if levels.cases_outside_tariff else ""
+    )
+    return context
+
+
+def vas_rows(vas: dict) -> list[dict]:
+    def mean(value, n):
+        if value is None:
+            return indicators.MASKED_TEXT
+        return masked(n, _decimal_text(calc.round_half_away(Decimal(str(value)), 1)))
+
+    return [
+        {
+            "label": "Vid bedömningen",
+            "mean": mean(vas["before_mean"], vas["before_n"]),
+            "n": small_cell(vas["before_n"]),
+        },
+        {
+            "label": "Vid uppföljningen",
+            "mean": mean(vas["after_mean"], vas["after_n"]),
+            "n": small_cell(vas["after_n"]),
+        },
+    ]
+
+
+def goal_rows(goals: list[dict]) -> list[dict]:
+    labels = {value: str(label) for value, label in FollowUp.Attainment.choices}
+    return [
+        {
+            "label": labels.get(row["latest"], "Inte följt upp ännu"),
+            "goals": small_cell(row["goals"]),
+            "people": small_cell(row["people"]),
+        }
+        for row in goals
+    ]
+
+
+def closure_rows(closures: list[dict]) -> list[dict]:
+    labels = {value: str(label) for value, label in CaseClosure.Reason.choices}
+    return [
+        {"label": labels.get(row["reason"], row["reason"]), "people": small_cell(row["people"])}
+        for row in closures
+    ]
+
+
+def annex(figures: Indicators) -> dict:
+    teams: dict[str, dict] = {}
+    months = []
+    for row in figures.team_months:  # groups (team × month), not cases
+        team = teams.setdefault(
+            row.team, {"team": row.team, "cases": 0, "applied": 0, "granted": 0}
+        )
+        team["cases"] += row.cases
+        team["applied"] += row.applied_minutes
+        team["granted"] += row.granted_minutes
+        months.append(
+            {
+                "team": row.team,
+                "month": row.month.strftime("%Y-%m"),
+                "cases": small_cell(row.cases),
+                "applied": masked(row.cases, _minutes(row.applied_minutes)),
+                "granted": masked(row.cases, _minutes(row.granted_minutes)),
+                "saved": masked(row.cases, _minutes(row.saved_minutes)),
+            }
+        )
+    team_rows = [
+        {
+            "team": team["team"],
+            "cases": small_cell(team["cases"]),
+            "applied": masked(team["cases"], _minutes(team["applied"])),
+            "granted": masked(team["cases"], _minutes(team["granted"])),
+            "saved": masked(team["cases"], _minutes(team["applied"] - team["granted"])),
+            "share": masked(
+                team["cases"],
+                percent(Decimal(team["granted"]) / Decimal(team["applied"]))
+                if team["applied"]
+                else indicators.MASKED_TEXT,
+            ),
+        }
+        for team in teams.values()
+    ]
+    return {"teams": team_rows, "months": months}
+
+
+def assumption_rows(figures: Indicators) -> list[dict]:
+    hourly = indicators.hourly_assumptions(figures.parameters)
+    parameters = figures.parameters
+    levels = figures.levels
+    versions = figures.hourly.assumptions.get("versions")
+    if versions:
+        # Decisions in the period fall under more than one parameter version; each case was
+        # priced by the version valid on its decision date.
+        cost_rows = [
+            (
+                "Hemtjänstens kostnad per timme och veckor per månad",
+                "; ".join(
+                    f"{_kr_parameter(Decimal(v['hourly_cost']))}/h, "
+                    f"{_decimal_text(Decimal(v['weeks_per_month']))}"
+                    for v in versions
+                )
+                + " (varje fall enligt versionen som gällde på beslutsdagen)",
+            )
+        ]
+    else:
+        cost_rows = [
+            ("Hemtjänstens kostnad per timme", f"{_kr_parameter(hourly.hourly_cost)}/h"),
+            ("Veckor per månad", _decimal_text(hourly.weeks_per_month)),
+        ]
+    rows = [
+        *cost_rows,
+        ("Månader per år", "12"),
+        (
+            "Parametrarna gäller",
+            (
+                f"från {date_text(parameters.valid_from)}"
+                + (f" till {date_text(parameters.valid_to)}" if parameters.valid_to else "")
+                if parameters
+                else "standardvärden (ingen giltig parameteruppsättning)"
+            ),
+        ),
+        (
+            "Arbetsterapeutens kostnad per timme",
+            f"{_kr_parameter(levels.assumptions.therapist_hourly_cost)}/h",
+        ),
+        (
+            "Arbetsterapeutens kostnad räknas",
+            "en gång per fall" if levels.assumptions.therapist_cost == "once" else "varje månad",
+        ),
+        (
+            "Taxa (nivåmodellen)",
+            f"{levels.tariff.name}, gäller från {date_text(levels.tariff.valid_from)}"
+            if levels.tariff
+            else f"ingen taxa gäller {date_text(figures.scope.period_end)}",
+        ),
+        (
+            "Urval",
+            "ärenden med beslut under perioden i valda team och spår; "
+            "överlämnade ärenden utan spår ingår bara när alla spår är valda",
+        ),
+        (
+            "Sparad tid",
+            "ansökta minuter per vecka minus beviljade minuter per vecka, summerat över insatserna",
+        ),
+        (
+            "Avrundning",
+            "beräkningen görs med full precision och avrundas till hela kronor först vid "
+            "visning (halvor bort från noll)",
+        ),
+        (
+            "Små tal",
+            "antal personer under 5 visas som <5, även andelar av sådana celler; "
+            "summor och medelvärden för färre än 5 personer visas som –",
+        ),
+    ]
+    return [{"label": label, "value": value} for label, value in rows]
+
+
+def track_labels(tracks) -> list[str]:
+    return [str(Track(int(track)).label) for track in sorted(tracks)] or [_("All tracks")]
