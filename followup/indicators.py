@@ -66,6 +66,7 @@ from followup.models import (
     PositiveExample,
     SavingsParameters,
     Tariff,
+    version_valid_on,
 )
 from tracks.models import Intervention, Track
 
@@ -340,28 +341,15 @@ def case_minutes(scope: Scope) -> list[calc.CaseMinutes]:
             applied_services=applied_n,
             granted_services=granted_n,
             # Each case is priced by the parameters valid on its decision date.
-            assumptions=hourly_assumptions(_valid_on(versions, decided_on)),
+            assumptions=hourly_assumptions(version_valid_on(versions, decided_on)),
         )
         for pk, applied, granted, applied_n, granted_n, decided_on in rows
     ]
 
 
-def _valid_on(versions: list[SavingsParameters], day: datetime.date):
-    """The version valid on ``day`` from ``versions`` (newest first), or None."""
-    for version in versions:
-        if version.valid_from <= day and (version.valid_to is None or version.valid_to >= day):
-            return version
-    return None
-
-
 def savings_parameters(on: datetime.date) -> SavingsParameters | None:
-    """The parameter version valid on ``on`` (valid_from ≤ on ≤ valid_to, or open-ended)."""
-    return (
-        SavingsParameters.objects.filter(valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .order_by("-valid_from")
-        .first()
-    )
+    """The parameter version valid on ``on`` (``followup.models.version_valid_on``)."""
+    return SavingsParameters.objects.valid_on(on)
 
 
 def hourly_assumptions(parameters: SavingsParameters | None) -> calc.HourlyAssumptions:
@@ -388,13 +376,7 @@ def level_movements(scope: Scope) -> list[dict]:
 
 def tariff_on(on: datetime.date) -> Tariff | None:
     """The tariff valid on ``on``, with its levels (two queries)."""
-    return (
-        Tariff.objects.filter(valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .order_by("-valid_from")
-        .prefetch_related("levels")
-        .first()
-    )
+    return Tariff.objects.prefetch_related("levels").valid_on(on)
 
 
 @dataclass(frozen=True)
@@ -454,7 +436,7 @@ def level_figures(
     }
     priced = []
     for pk, before, after, minutes, decided_on in rows:
-        version = _valid_on(versions, decided_on)
+        version = version_valid_on(versions, decided_on)
         prices = prices_of.get(version.pk) if version else None
         if prices and before in prices.levels and after in prices.levels:
             priced.append(

@@ -1,4 +1,7 @@
+import datetime
 import uuid
+from collections.abc import Iterable
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -145,11 +148,36 @@ class CaseClosure(models.Model):
         return self.get_reason_display()
 
 
+V = TypeVar("V", bound="Validity")
+
+
+def version_valid_on(versions: Iterable[V], day: datetime.date) -> V | None:
+    """The version valid on ``day`` among ``versions`` (newest ``valid_from`` first), or None.
+
+    A version is valid from its ``valid_from`` until the next version starts, or until its
+    ``valid_to`` when that comes first: the newest version that has started by ``day``,
+    unless it ended before ``day``.
+    """
+    for version in versions:
+        if version.valid_from <= day:
+            return None if version.valid_to is not None and version.valid_to < day else version
+    return None
+
+
+class ValidityQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        """The version valid on ``day`` (see ``version_valid_on``), or None: one query, plus
+        the queryset's prefetches for the version found."""
+        return version_valid_on(self.filter(valid_from__lte=day).order_by("-valid_from")[:1], day)
+
+
 class Validity(models.Model):
     """A version valid from a date until the next version starts (or ``valid_to``)."""
 
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = ValidityQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -48,20 +48,12 @@ TARIFF = "tariff"
 # --- what is valid today --------------------------------------------------------------------
 
 
-def _valid_on(queryset, day):
-    """The newest version that has started by ``day``, unless it ended before ``day``."""
-    latest = queryset.filter(valid_from__lte=day).order_by("-valid_from").first()
-    if latest is None or (latest.valid_to is not None and latest.valid_to < day):
-        return None
-    return latest
-
-
 def parameters_valid_on(day) -> models.SavingsParameters | None:
-    return _valid_on(models.SavingsParameters.objects.all(), day)
+    return models.SavingsParameters.objects.valid_on(day)
 
 
 def tariff_valid_on(day) -> models.Tariff | None:
-    return _valid_on(models.Tariff.objects.prefetch_related("levels"), day)
+    return models.Tariff.objects.prefetch_related("levels").valid_on(day)
 
 
 def tariff_from_model(tariff: models.Tariff) -> Tariff:
