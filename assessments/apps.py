@@ -15,6 +15,51 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Citizens and assessments")
 
     def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from .extension_points import CaseLink, case_links
+        from .workflow import Step
+
+        for link in (
+            CaseLink(
+                Step.BOOK_VISIT,
+                _("Book joint home visit"),
+                "assessments:visit_book",
+                "assessments.book_visit",
+            ),
+            CaseLink(
+                Step.RECORD_VISIT,
+                _("Record the joint visit"),
+                "assessments:visit_record",
+                "assessments.record_visit",
+            ),
+            CaseLink(
+                Step.INSTRUMENTS,
+                _("Instruments"),
+                "assessments:instruments",
+                "assessments.view_application",
+            ),
+            CaseLink(
+                Step.ASSESSMENT_BASIS,
+                _("Assessment basis"),
+                "assessments:assessment_basis",
+                "assessments.write_assessment_basis",
+            ),
+            CaseLink(
+                Step.ASSESSMENT_BASIS_PDF,
+                _("Assessment basis (PDF)"),
+                "assessments:assessment_basis_pdf",
+                "assessments.view_assessment_basis",
+                document=True,
+            ),
+            CaseLink(
+                Step.DECISION,
+                _("Record the decision"),
+                "assessments:decision_record",
+                "assessments.record_decision",
+            ),
+        ):
+            case_links.register(link)
         # Framework glue: a flush (as between browser tests) empties the catalogue that the
         # data migrations created; post_migrate runs after it and restores the defaults.
         post_migrate.connect(

@@ -8,6 +8,8 @@ from simple_history.models import HistoricalRecords
 
 from rehab.models import Team
 
+from . import workflow
+
 
 class Versioned(models.Model):
     """Optimistic locking: a save states the version it started from (see services)."""
@@ -112,6 +114,19 @@ class ProtectedIdentityGrant(models.Model):
         return f"{self.user} → {self.citizen_id}"
 
 
+class StatusMoveError(RuntimeError):
+    """A case's status was changed other than through ``services.move_status``."""
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if "status" in kwargs:
+            raise StatusMoveError(
+                "An application's status changes only through assessments.services.move_status."
+            )
+        return super().update(**kwargs)
+
+
 class Application(Versioned):
     class Kind(models.TextChoices):
         APPLICATION = "ansokan", _("Application (ansökan)")
@@ -127,15 +142,8 @@ class Application(Versioned):
         NEXT_OF_KIN = "next_of_kin", _("Next of kin")
         OTHER = "other", _("Other")
 
-    class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        VISIT_BOOKED = "visit_booked", _("Visit booked")
-        ASSESSED = "assessed", _("Assessed")
-        IN_TRACK = "in_track", _("In track")
-        AWAITING_DECISION = "awaiting_decision", _("Awaiting decision")
-        DECIDED = "decided", _("Decided")
-        FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
-        CLOSED = "closed", _("Closed")
+    # The statuses and the moves between them are the workflow's (assessments/workflow.py).
+    Status = workflow.Status
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     citizen = models.ForeignKey(
@@ -179,6 +187,7 @@ class Application(Versioned):
     )
     import_key = models.CharField(max_length=100, blank=True, editable=False)
     history = HistoricalRecords()
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("application")
@@ -196,6 +205,34 @@ class Application(Versioned):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.received_on:%Y-%m-%d}"
+
+    # A status read from the database may change only in ``services.move_status``, which
+    # sets ``_status_move`` for the one save that records the move (see workflow.py).
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        saved_status = getattr(self, "_saved_status", None)
+        if (
+            not self._state.adding
+            and (update_fields is None or "status" in update_fields)
+            and saved_status is not None
+            and saved_status != self.status
+            and not getattr(self, "_status_move", False)
+        ):
+            raise StatusMoveError(
+                "An application's status changes only through assessments.services.move_status."
+            )
+        super().save(*args, **kwargs)
+        self._saved_status, self._status_move = self.status, False
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_status = instance.__dict__.get("status")
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._saved_status = self.__dict__.get("status")
 
 
 class AppliedService(models.Model):
@@ -287,6 +324,10 @@ class JointVisit(Versioned):
 
     def __str__(self):
         return f"{self.scheduled_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
 
 
 class LifeArea(models.Model):

@@ -24,18 +24,21 @@ from django.utils import timezone
 from rehab.models import User
 from rehab.roles import Role, roles_of
 
+from . import extension_points, workflow
 from .identity import looks_like_identity_number, parse_identity_number
 from .models import (
     Application,
     AppliedService,
+    AssessmentBasis,
     Citizen,
+    Decision,
     InstrumentResult,
     JointVisit,
     LifeArea,
     ProtectedIdentityGrant,
 )
 
-OPEN_STATUSES = [s for s in Application.Status if s != Application.Status.CLOSED]
+OPEN_STATUSES = [s for s in Application.Status if s in workflow.OPEN_STATUSES]
 
 
 def booking_deadline(today: datetime.date | None = None) -> datetime.date:
@@ -290,17 +293,44 @@ def case_overview(*, application: Application) -> dict:
     """What the case page shows beside the application itself."""
     basis = getattr(application, "assessment_basis", None)
     decision = getattr(application, "decision", None)
-    # The track lives in the tracks app; read through the reverse relation by name only
-    # (a missing one-to-one raises an AttributeError, so getattr's default applies).
-    track = getattr(application, "track_assignment", None)
     return {
         "visit": current_visit(application=application),
         "goals": list(application.goals.select_related("life_area")),
         "basis": basis,
         "decision": decision,
-        "track": track,
         "comparison": applied_vs_granted(application=application),
     }
+
+
+def case_facts(application: Application) -> workflow.CaseFacts:
+    """What the workflow needs to know of one case: this app's records, and the facts that
+    later apps keep (track, handover, follow-ups), contributed through
+    ``extension_points.case_facts``."""
+    visits = list(
+        application.visits.exclude(status=JointVisit.Status.CANCELLED)
+        .order_by("-scheduled_at")
+        .values("status", "potential_for_independence")
+    )
+    done = [visit for visit in visits if visit["status"] == JointVisit.Status.DONE]
+    basis = AssessmentBasis.objects.filter(application=application).values("handed_over_at").first()
+    decided_on = (
+        Decision.objects.filter(application=application)
+        .values_list("decided_on", flat=True)
+        .first()
+    )
+    facts: dict = {
+        "status": application.status,
+        "received_on": application.received_on,
+        "visit_booked": any(v["status"] == JointVisit.Status.BOOKED for v in visits),
+        "visit_done": bool(done),
+        "potential_for_independence": done[0]["potential_for_independence"] if done else None,
+        "basis_written": basis is not None,
+        "basis_handed_over": bool(basis and basis["handed_over_at"]),
+        "decided_on": decided_on,
+    }
+    for provider in extension_points.case_facts:
+        facts.update(provider(application))
+    return workflow.CaseFacts(**facts)
 
 
 def change_history(*, application: Application) -> list[dict]:

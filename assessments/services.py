@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rehab.models import Team, User
 
-from . import scoring
+from . import extension_points, scoring, selectors, workflow
 from .identity import parse_identity_number
 from .models import (
     Application,
@@ -107,17 +107,20 @@ def _insert_once(instance) -> None:
 
 def move_status(
     application: Application,
+    move: workflow.Move,
     *,
-    allowed: set,
-    to: str,
-    refusal,
     expected_version: int | None = None,
 ) -> None:
-    """Move the application on, with its row locked: only from a status in ``allowed`` (and,
-    given ``expected_version``, only if nobody saved the application since); bump the version.
+    """Make ``move`` (one of ``workflow.MOVES``) on the application, with its row locked.
 
-    A refused move raises ``ConflictError`` when a version was expected, else a
-    ``ValidationError`` with ``refusal``; the caller's transaction then rolls back.
+    The one place a case's status changes. The move must start from the status the
+    database holds now and every requirement of the workflow must hold for the case's facts
+    (read after the caller wrote its records); given ``expected_version``, nobody may have
+    saved the application since. The version is bumped and the application saved, not
+    updated in bulk, so the change history records the move.
+
+    A refused move raises ``ConflictError`` when the version differs, else a
+    ``ValidationError`` with the workflow's words; the caller's transaction rolls back.
     """
     current = (
         Application.objects.select_for_update()
@@ -125,16 +128,20 @@ def move_status(
         .values_list("status", "version")
         .first()
     )
-    if (
-        current is None
-        or current[0] not in allowed
-        or (expected_version is not None and current[1] != expected_version)
-    ):
-        if expected_version is not None:
+    if current is None:
+        raise ValidationError(move.refusal)
+    status, version = current
+    if expected_version is not None and version != expected_version:
+        raise ConflictError()
+    application.status = status
+    application._saved_status = status
+    reason = workflow.refusal(move, selectors.case_facts(application))
+    if reason is not None:
+        if expected_version is not None and status not in move.sources:
             raise ConflictError()
-        raise ValidationError(refusal)
-    application.status, application.version = to, current[1] + 1
-    # Saved, not updated in bulk, so the change history records the move.
+        raise ValidationError(reason)
+    application.status, application.version = move.target, version + 1
+    application._status_move = True
     application.save(update_fields=["status", "version", "updated_at"])
 
 
@@ -270,27 +277,22 @@ def joint_visit_book(
     expected_version: int,
 ) -> JointVisit:
     """Book the joint home visit; the application moves to "visit booked"."""
-    if application.status not in {Application.Status.RECEIVED, Application.Status.VISIT_BOOKED}:
-        raise ValidationError(_("A visit can only be booked before the assessment."))
+    if not workflow.may_start(workflow.BOOK_VISIT, workflow.CaseFacts(status=application.status)):
+        raise ValidationError(workflow.BOOK_VISIT.refusal)
     application.therapist = therapist
-    application.status = Application.Status.VISIT_BOOKED
-    _save_versioned(application, ["therapist", "status"], expected_version)
+    _save_versioned(application, ["therapist"], expected_version)
     # The version moves too, so a form still open on a cancelled visit cannot revive it.
     application.visits.filter(status=JointVisit.Status.BOOKED).update(
         status=JointVisit.Status.CANCELLED, version=F("version") + 1
     )
-    return JointVisit.objects.create(
+    visit = JointVisit.objects.create(
         application=application,
         scheduled_at=scheduled_at,
         case_officer=case_officer,
         therapist=therapist,
     )
-
-
-# What must happen after a decision is recorded, in the same transaction. The follow-up
-# stage registers its scheduling here (followup.apps), since assessments may not import
-# followup (dependencies point followup → tracks → assessments).
-AFTER_DECISION: list = []
+    move_status(application, workflow.BOOK_VISIT)
+    return visit
 
 
 # --- Joint visit findings, instruments, assessment basis, decision -------------------------
@@ -328,10 +330,9 @@ def joint_visit_record(
 ) -> JointVisit:
     """Save what the joint visit found. ``complete`` marks the visit done and the application
     assessed; a draft can be saved any number of times before that."""
-    if visit.application.status not in {
-        Application.Status.VISIT_BOOKED,
-        Application.Status.ASSESSED,
-    }:
+    if not workflow.may_start(
+        workflow.COMPLETE_VISIT, workflow.CaseFacts(status=visit.application.status)
+    ):
         raise ValidationError(
             _("The joint visit can no longer be changed: the case has moved on to its track.")
         )
@@ -381,12 +382,7 @@ def joint_visit_record(
         if text and text.strip()
     )
     if complete:
-        move_status(
-            application,
-            allowed={Application.Status.VISIT_BOOKED, Application.Status.ASSESSED},
-            to=Application.Status.ASSESSED,
-            refusal=_("Only a booked visit can be completed."),
-        )
+        move_status(application, workflow.COMPLETE_VISIT)
     return visit
 
 
@@ -486,14 +482,9 @@ def assessment_basis_save(
             basis, ["summary", "recommended_measures", "written_by"], expected_version or 0
         )
     if hand_over:
-        move_status(
-            application,
-            allowed={Application.Status.IN_TRACK},
-            to=Application.Status.AWAITING_DECISION,
-            refusal=_("The basis can be handed over once the track is confirmed."),
-        )
         basis.handed_over_at = timezone.now()
         AssessmentBasis.objects.filter(pk=basis.pk).update(handed_over_at=basis.handed_over_at)
+        move_status(application, workflow.HAND_OVER_BASIS)
     return basis
 
 
@@ -542,12 +533,7 @@ def decision_record(
         )
         for request in granted
     )
-    move_status(
-        application,
-        allowed={Application.Status.AWAITING_DECISION, Application.Status.DECIDED},
-        to=Application.Status.DECIDED,
-        refusal=_("A decision can be recorded once the case awaits it."),
-    )
-    for hook in AFTER_DECISION:
+    move_status(application, workflow.RECORD_DECISION)
+    for hook in extension_points.after_decision:
         hook(decision=decision)
     return decision

@@ -15,13 +15,34 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Follow-up and reports")
 
     def ready(self):
-        from assessments.services import AFTER_DECISION
+        from assessments.extension_points import (
+            CaseLink,
+            CaseSection,
+            after_decision,
+            case_facts,
+            case_links,
+            case_sections,
+        )
+        from assessments.workflow import Step
 
+        from . import selectors
         from .services import schedule_follow_ups
 
-        # A decision schedules its follow-ups (see assessments.services.AFTER_DECISION).
-        if schedule_follow_ups not in AFTER_DECISION:
-            AFTER_DECISION.append(schedule_follow_ups)
+        # What this stage adds to a case (see assessments/extension_points.py).
+        after_decision.register(schedule_follow_ups)
+        case_facts.register(selectors.workflow_facts)
+        case_links.register(
+            CaseLink(
+                Step.POSITIVE_EXAMPLE,
+                _("Positive example"),
+                "followup:positive_example",
+                "followup.choose_example",
+                document=True,
+            )
+        )
+        case_sections.register(
+            CaseSection("followup/_case_follow_ups.html", selectors.case_section)
+        )
         # Framework glue: restore the defaults after a flush (as between browser tests).
         post_migrate.connect(
             _ensure_reference_data, sender=self, dispatch_uid="followup.reference_data"

@@ -9,8 +9,9 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessments import workflow
 from assessments.models import Application, Decision, InstrumentResult
-from assessments.services import ConflictError, ServiceRequest, instrument_record
+from assessments.services import ConflictError, ServiceRequest, instrument_record, move_status
 from rehab.models import User
 
 from .models import (
@@ -67,12 +68,13 @@ def mark_follow_ups_due(*, today: datetime.date | None = None) -> dict[str, int]
         status=FollowUp.Status.DUE
     )
     queued = Application.objects.filter(
+        Exists(FollowUp.objects.filter(application=OuterRef("pk"), status=FollowUp.Status.DUE)),
         status=Application.Status.DECIDED,
-        follow_ups__status=FollowUp.Status.DUE,
-    ).distinct()
-    moved = Application.objects.filter(pk__in=queued.values("pk")).update(
-        status=Application.Status.FOLLOW_UP_DUE, version=F("version") + 1
-    )
+    ).order_by("pk")
+    moved = 0
+    for application in queued.iterator():
+        move_status(application, workflow.FOLLOW_UP_FALLS_DUE)
+        moved += 1
     return {"scheduled": scheduled, "due": due, "queued": moved}
 
 
@@ -137,18 +139,17 @@ def follow_up_record(
                 "closed_by": actor,
             },
         )
-        Application.objects.filter(pk=application.pk).update(
-            status=Application.Status.CLOSED, version=F("version") + 1
-        )
-    elif (
-        not application.follow_ups.exclude(status=FollowUp.Status.DONE)
-        .filter(status=FollowUp.Status.DUE)
-        .exists()
+        move_status(application, workflow.CLOSE)
+    elif _status_now(application) == Application.Status.FOLLOW_UP_DUE and (
+        not application.follow_ups.filter(status=FollowUp.Status.DUE).exists()
     ):
-        Application.objects.filter(
-            pk=application.pk, status=Application.Status.FOLLOW_UP_DUE
-        ).update(status=Application.Status.DECIDED, version=F("version") + 1)
+        move_status(application, workflow.FOLLOW_UPS_DONE)
     return follow_up
+
+
+def _status_now(application: Application) -> str:
+    application.refresh_from_db(fields=["status", "version"])
+    return application.status
 
 
 @transaction.atomic

@@ -5,3 +5,31 @@ from django.utils.translation import gettext_lazy as _
 class TracksConfig(AppConfig):
     name = "tracks"
     verbose_name = _("Tracks and interventions")
+
+    def ready(self):
+        from assessments.extension_points import (
+            CaseLink,
+            CaseSection,
+            case_facts,
+            case_links,
+            case_sections,
+        )
+        from assessments.workflow import Step
+
+        from . import selectors
+
+        case_facts.register(selectors.workflow_facts)
+        for link in (
+            CaseLink(Step.TRACK, _("Track"), "tracks:track", "tracks.assign_track"),
+            CaseLink(
+                Step.INTERVENTIONS,
+                _("Interventions"),
+                "tracks:interventions",
+                "tracks.view_interventions",
+            ),
+            CaseLink(Step.HANDOVER, _("Handover"), "tracks:handover", "tracks.record_handover"),
+        ):
+            case_links.register(link)
+        case_sections.register(
+            CaseSection("tracks/_case_track.html", selectors.case_section, slot="facts")
+        )

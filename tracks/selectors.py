@@ -2,18 +2,16 @@
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from assessments import workflow
 from assessments.models import Application, JointVisit
 from rehab.models import User
 from rehab.roles import Role, roles_of
 
 from .models import Handover, Intervention, TrackAssignment
-from .track_rules import Proposal, propose_track
+from .proposal import Proposal, propose_track
 
 THERAPIST = Intervention.Profession.THERAPIST
 PHYSIO = Intervention.Profession.PHYSIO
-INTERVENTION_STATUSES = frozenset(
-    {Application.Status.IN_TRACK, Application.Status.AWAITING_DECISION}
-)
 
 
 def latest_done_visit(application: Application) -> JointVisit | None:
@@ -32,6 +30,21 @@ def proposal_from(application: Application, visit: JointVisit | None) -> Proposa
         potential_for_independence=visit.potential_for_independence if visit else None,
         motivated_to_train=visit.motivated_to_train if visit else None,
     )
+
+
+def workflow_facts(application: Application) -> dict[str, bool]:
+    """The facts of the tracks stage that the case's workflow reads (registered in
+    ``tracks.apps`` into ``assessments.extension_points.case_facts``)."""
+    return {
+        "track_confirmed": TrackAssignment.objects.filter(application=application).exists(),
+        "handover_recorded": Handover.objects.filter(application=application).exists(),
+    }
+
+
+def case_section(request, application: Application) -> dict | None:
+    """The track row on the case page, once a track is confirmed."""
+    assignment = track_assignment_for(application)
+    return {"track": assignment} if assignment else None
 
 
 def track_assignment_for(application: Application) -> TrackAssignment | None:
@@ -84,7 +97,9 @@ def profession_of(user: User, application: Application) -> str | None:
 def accepts_interventions(application: Application) -> bool:
     """Only a case with a confirmed track that is still in it (or awaits the decision after
     it) takes interventions; a handed-over case never does."""
-    return (
-        application.status in INTERVENTION_STATUSES
-        and TrackAssignment.objects.filter(application=application).exists()
+    return workflow.accepts_interventions(
+        workflow.CaseFacts(
+            status=application.status,
+            track_confirmed=TrackAssignment.objects.filter(application=application).exists(),
+        )
     )

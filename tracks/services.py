@@ -12,15 +12,15 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from assessments import workflow
 from assessments.models import Application
+from assessments.selectors import case_facts
 from assessments.services import ConflictError, move_status
 from rehab.models import User
 
 from . import selectors
 from .models import Handover, Intervention, Track, TrackAssignment
 
-TRACK_STATUSES = {Application.Status.ASSESSED, Application.Status.IN_TRACK}
-INTERVENTION_STATUSES = selectors.INTERVENTION_STATUSES
 # From this therapist visit on, the therapist must say why another visit is needed.
 FIRST_EXTRA_THERAPIST_VISIT = 6
 MAX_MINUTES = 600
@@ -64,19 +64,10 @@ def track_confirm(
     locked = _lock(application)
     if locked.version != expected_version:
         raise ConflictError()
-    refusal = _("A track can be chosen after the joint home visit and before the report back.")
-    if application.status not in TRACK_STATUSES:
-        raise ValidationError(refusal)
+    facts = case_facts(application)
+    if not workflow.can(workflow.CONFIRM_TRACK, facts):
+        raise ValidationError(workflow.why_not_start(workflow.CONFIRM_TRACK, facts))
     visit = selectors.latest_done_visit(application)
-    if visit is None:
-        raise ValidationError(_("Complete the joint home visit before choosing a track."))
-    if visit.potential_for_independence is False:
-        raise ValidationError(
-            _(
-                "The joint home visit found no potential for independence: record a handover "
-                "instead of a track."
-            )
-        )
     try:
         track = int(track)
     except (TypeError, ValueError):
@@ -113,13 +104,7 @@ def track_confirm(
         assignment.confirmed_by = actor
     assignment.full_clean(validate_unique=False)
     assignment.save()
-    move_status(
-        application,
-        allowed=TRACK_STATUSES,
-        to=Application.Status.IN_TRACK,
-        refusal=refusal,
-        expected_version=expected_version,
-    )
+    move_status(application, workflow.CONFIRM_TRACK, expected_version=expected_version)
     return assignment
 
 
@@ -198,21 +183,9 @@ def handover_record(
     """No potential for independence: hand the case over; it leaves the tracks and goes to
     the case officer for the decision."""
     _lock(application)
-    visit = selectors.latest_done_visit(application)
-    if visit is None or visit.potential_for_independence is not False:
-        raise ValidationError(
-            _(
-                "A handover is recorded only when the completed joint home visit found no "
-                "potential for independence."
-            )
-        )
-    if (
-        application.status != Application.Status.ASSESSED
-        or Handover.objects.filter(application=application).exists()
-    ):
-        raise ValidationError(
-            _("A handover can be recorded only once, straight after the joint home visit.")
-        )
+    facts = case_facts(application)
+    if not workflow.can(workflow.RECORD_HANDOVER, facts) or facts.handover_recorded:
+        raise ValidationError(workflow.why_not_start(workflow.RECORD_HANDOVER, facts))
     errors = {}
     if recipient not in Handover.Recipient.values:
         errors["recipient"] = _("Choose who takes over the case.")
@@ -237,10 +210,5 @@ def handover_record(
     )
     handover.full_clean(validate_unique=False)
     handover.save()
-    move_status(
-        application,
-        allowed={Application.Status.ASSESSED},
-        to=Application.Status.AWAITING_DECISION,
-        refusal=_("A handover can be recorded only once, straight after the joint home visit."),
-    )
+    move_status(application, workflow.RECORD_HANDOVER)
     return handover

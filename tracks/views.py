@@ -10,8 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments import workflow
 from assessments.display import citizen_display_name
 from assessments.models import Application
+from assessments.selectors import case_facts
 from assessments.views.common import add_form_errors as _add_errors
 from assessments.views.common import application_from_url
 from rehab.accesslog import log_access
@@ -59,11 +61,7 @@ def track(request, public_id):
     visit = selectors.latest_done_visit(application)
     proposal = selectors.proposal_from(application, visit)
     assignment = selectors.track_assignment_for(application)
-    can_choose = (
-        visit is not None
-        and visit.potential_for_independence is not False
-        and application.status in services.TRACK_STATUSES
-    )
+    can_choose = workflow.can(workflow.CONFIRM_TRACK, case_facts(application))
     initial = {
         "track": assignment.track if assignment else proposal.track,
         "version": application.version,
@@ -168,11 +166,8 @@ def handover(request, public_id):
     application = request.permission_object
     visit = selectors.latest_done_visit(application)
     existing = selectors.handover_for(application)
-    can_record = (
-        existing is None
-        and visit is not None
-        and visit.potential_for_independence is False
-        and application.status == Application.Status.ASSESSED
+    can_record = existing is None and workflow.can(
+        workflow.RECORD_HANDOVER, case_facts(application)
     )
     form = HandoverForm(request.POST or None, initial={"handed_over_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

@@ -1,6 +1,7 @@
 """Logging an application, the case page, changing the application and its history."""
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -8,7 +9,7 @@ from rehab.accesslog import log_access
 from rehab.models import AccessLogEntry
 from rehab.permissions import permission_required
 
-from .. import selectors, services
+from .. import extension_points, selectors, services, workflow
 from ..forms.applications import ApplicationForm
 from .common import (
     application_from_url,
@@ -56,14 +57,43 @@ def application_create(request, public_id):
 @permission_required("assessments.view_application", fn=application_from_url)
 def application_detail(request, public_id):
     application = request.permission_object
+    facts = selectors.case_facts(application)
+    sections = [
+        (section, context)
+        for section in extension_points.case_sections
+        if (context := section.context(request, application)) is not None
+    ]
     return case_page(
         request,
         "assessments/application_detail.html",
         application,
         can_change=request.user.has_perm("assessments.change_application", application),
         can_view_citizen=request.user.has_perm("assessments.view_citizen", application.citizen),
+        next_steps=_next_steps(request, application, facts),
+        fact_sections=[(s.template, c) for s, c in sections if s.slot == "facts"],
+        sections=[(s.template, c) for s, c in sections if s.slot != "facts"],
         **selectors.case_overview(application=application),
     )
+
+
+def _next_steps(request, application, facts) -> list[dict]:
+    """The case page's buttons: the steps the workflow offers from the case's status and
+    records, each as the link its app registered, for the steps this user may take."""
+    steps = []
+    for step in workflow.next_steps(facts):
+        link = extension_points.link_for(step.step)
+        if link is None or not request.user.has_perm(link.permission, application):
+            continue
+        steps.append(
+            {
+                "label": link.label,
+                "url": reverse(link.url_name, args=[application.public_id]),
+                "style": "secondary" if link.document else "primary",
+                "primary": step.primary and not link.document,
+                "step": step.step.value,
+            }
+        )
+    return steps
 
 
 @permission_required("assessments.change_application", fn=application_from_url)

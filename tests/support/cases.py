@@ -7,9 +7,10 @@ import pytest
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import Application, ServiceType
+from assessments.models import ServiceType
 from followup.models import FollowUp, ReportRequest
 from rehab.models import Team, User
+from tests.support import flow
 
 CASE_OFFICER, THERAPIST, PHYSIO, MANAGER = (
     "handlaggare",
@@ -35,32 +36,25 @@ def other_team_objects(demo_users):
         personal_number="19400307-3428", team=team, first_name="Astrid", last_name="Söder"
     )
     stad = ServiceType.objects.get(code="stad")
+    today = timezone.localdate()
     application = services.application_create(
         citizen=citizen,
-        received_on=timezone.localdate(),
+        received_on=today - datetime.timedelta(days=150),
         channel="phone",
         case_officer=officer,
         therapist=therapist,
         physio=physio,
         services=[services.ServiceRequest(stad, 60)],
     )
-    Application.objects.filter(pk=application.pk).update(
-        status=Application.Status.AWAITING_DECISION
+    flow.awaiting_decision(application, therapist=therapist)
+    flow.decide(
+        application,
+        officer=officer,
+        decided_on=today - datetime.timedelta(days=100),
+        granted=[("stad", 30)],
     )
-    services.decision_record(
-        application=application,
-        actor=officer,
-        decided_on=timezone.localdate(),
-        granted=[services.ServiceRequest(stad, 30)],
-    )
-    FollowUp.objects.get_or_create(
-        application=application,
-        months=3,
-        defaults={
-            "due_on": timezone.localdate() - datetime.timedelta(days=1),
-            "status": FollowUp.Status.DUE,
-        },
-    )
+    flow.follow_ups_fall_due(today=today)
+    assert application.follow_ups.filter(months=3, status=FollowUp.Status.DUE).exists()
     report = ReportRequest.objects.create(
         requested_by=manager,
         period_start=datetime.date(2026, 1, 1),

@@ -12,6 +12,7 @@ from assessments import services
 from assessments.models import Application, JointVisit, LifeArea, ServiceType
 from rehab.models import AccessLogEntry
 from rehab.pdf import StaticFilesOnly, render_pdf
+from tests.support import flow
 
 pytestmark = pytest.mark.django_db
 
@@ -122,8 +123,8 @@ def complete_visit_with_instruments(application, therapist):
         potential_reasoning="Vill träna",
         bathroom="Badkar",
     )
-    # The track is confirmed in the tracks app; here the case is simply put in its track.
-    Application.objects.filter(pk=application.pk).update(status=Application.Status.IN_TRACK)
+    application.refresh_from_db()
+    flow.confirm_track(application, therapist=therapist)
     services.instrument_record(
         application=application,
         instrument="tug",

@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import Application, Goal, InstrumentResult, ServiceType
+from assessments.models import Application, InstrumentResult, ServiceType
 from followup.models import CaseClosure, FollowUp, FollowUpInterval
 from followup.services import add_months, mark_follow_ups_due
-from tracks.models import TrackAssignment
+from tests.support import flow
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +34,9 @@ def decided(officer, demo_users):
             services.ServiceRequest(codes["trygghetslarm"], None),
         ],
     )
-    Goal.objects.create(application=application, text="Städa köket själv")
-    TrackAssignment.objects.create(
-        application=application, proposed=2, track=2, confirmed_by=therapist
-    )
-    Application.objects.filter(pk=application.pk).update(
-        status=Application.Status.AWAITING_DECISION
-    )
+    flow.assessed(application, therapist=therapist, goals=["Städa köket själv"])
+    flow.confirm_track(application, therapist=therapist, track=2)
+    flow.hand_over_basis(application, therapist=therapist)
     services.decision_record(
         application=application,
         actor=officer,

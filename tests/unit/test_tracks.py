@@ -11,9 +11,10 @@ from assessments.models import Application, JointVisit
 from assessments.services import ConflictError
 from rehab.models import AccessLogEntry
 from tests.factories import ApplicationFactory, JointVisitFactory, UserFactory
-from tracks import selectors, services, track_rules
+from tests.support import flow
+from tracks import proposal, selectors, services
 from tracks.models import Handover, Intervention, Track, TrackAssignment
-from tracks.track_rules import propose_track
+from tracks.proposal import propose_track
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ PT = Intervention.Profession.PHYSIO
 
 # --- The rules: a pure function table ------------------------------------------------------
 
-R = track_rules
+R = proposal
 
 
 @pytest.mark.parametrize(
@@ -351,7 +352,6 @@ def test_an_intervention_cannot_be_in_the_future(officer, therapist):
 
 def test_interventions_need_a_confirmed_track(officer, therapist):
     application = assessed(officer, therapist)
-    Application.objects.filter(pk=application.pk).update(status=Application.Status.IN_TRACK)
     with pytest.raises(ValidationError):
         add(application, therapist)
     assert not Intervention.objects.exists()
@@ -379,9 +379,8 @@ def test_a_handed_over_case_takes_no_interventions(client, officer, therapist):
 
 def test_interventions_are_accepted_while_awaiting_the_decision(officer, therapist):
     application = in_track(officer, therapist)
-    Application.objects.filter(pk=application.pk).update(
-        status=Application.Status.AWAITING_DECISION
-    )
+    flow.hand_over_basis(application, therapist=therapist)
+    assert application.status == Application.Status.AWAITING_DECISION
     add(application, therapist)
 
 

@@ -1,0 +1,64 @@
+"""What later apps (tracks, followup) add to a case, declared here and registered by them.
+
+The case page, the workflow's facts and the decision belong to this app, but the track,
+the interventions, the handover and the follow-ups belong to later apps, which this app
+may not import (see ``rehab.extensions``). Each later app registers its contributions in
+its ``AppConfig.ready``; ``assessments.apps`` registers this app's own steps the same way,
+so the case page has one path for every link.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.utils.functional import Promise
+
+from rehab.extensions import ExtensionPoint
+
+from .workflow import Step
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from .models import Application
+
+
+@dataclass(frozen=True)
+class CaseLink:
+    """The link of one workflow step on the case page: the page shows it when the workflow
+    offers ``step`` (``workflow.next_steps``) and the user has ``permission`` on the case."""
+
+    step: Step
+    label: str | Promise
+    url_name: str
+    permission: str
+    # Opens a document rather than a page to act on (shown as a secondary button).
+    document: bool = False
+
+
+@dataclass(frozen=True)
+class CaseSection:
+    """A section a later app adds below the case page's own: a template and its context."""
+
+    template: str
+    # The section's context, or ``None`` to leave the section out for this case.
+    context: Callable[["HttpRequest", "Application"], Mapping[str, Any] | None]
+    # "facts": rows (``<dt>``/``<dd>``) in the case's own description list; "below": a
+    # section of its own under the case's.
+    slot: str = "below"
+
+
+# Facts kept by later apps, merged into ``workflow.CaseFacts`` by ``selectors.case_facts``:
+# each provider returns the fields it knows (e.g. ``{"track_confirmed": True}``).
+case_facts: ExtensionPoint[Callable[["Application"], Mapping[str, Any]]] = ExtensionPoint(
+    "case_facts"
+)
+case_links: ExtensionPoint[CaseLink] = ExtensionPoint("case_links")
+case_sections: ExtensionPoint[CaseSection] = ExtensionPoint("case_sections")
+# Run after a decision is recorded, in the same transaction (the follow-up stage schedules
+# its follow-ups). Called with ``decision=``.
+after_decision: ExtensionPoint[Callable[..., None]] = ExtensionPoint("after_decision")
+
+
+def link_for(step: Step) -> CaseLink | None:
+    return next((link for link in case_links if link.step == step), None)

@@ -1,0 +1,243 @@
+"""The case's workflow: the pure rules, the one guarded way to move a status, and a walk
+through every status with the records each implies."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from assessments import services, workflow
+from assessments.models import Application, ServiceType, StatusMoveError
+from assessments.workflow import CaseFacts, Status, Step
+from followup import services as followup_services
+from followup.models import CaseClosure, FollowUp
+from tests.support import flow
+from tracks.models import TrackAssignment
+
+# --- The pure rules --------------------------------------------------------------------------
+
+
+def test_every_status_but_closed_can_be_left_and_closed_is_final():
+    assert {status: workflow.targets_from(status) for status in Status} == {
+        Status.RECEIVED: {Status.VISIT_BOOKED},
+        Status.VISIT_BOOKED: {Status.VISIT_BOOKED, Status.ASSESSED},
+        Status.ASSESSED: {Status.ASSESSED, Status.IN_TRACK, Status.AWAITING_DECISION},
+        Status.IN_TRACK: {Status.IN_TRACK, Status.AWAITING_DECISION},
+        Status.AWAITING_DECISION: {Status.DECIDED},
+        Status.DECIDED: {Status.DECIDED, Status.FOLLOW_UP_DUE, Status.CLOSED},
+        Status.FOLLOW_UP_DUE: {Status.DECIDED, Status.CLOSED},
+        Status.CLOSED: set(),
+    }
+
+
+def test_a_move_from_the_wrong_status_is_refused_with_its_words():
+    facts = CaseFacts(status=Status.RECEIVED, decided_on=datetime.date(2026, 3, 1))
+    with translation.override("en"):
+        assert str(workflow.refusal(workflow.RECORD_DECISION, facts)) == (
+            "A decision can be recorded once the case awaits it."
+        )
+
+
+def test_a_move_needs_its_records():
+    facts = CaseFacts(status=Status.AWAITING_DECISION)
+    with translation.override("en"):
+        assert str(workflow.refusal(workflow.RECORD_DECISION, facts)) == (
+            "Record the decision before moving on."
+        )
+    recorded = CaseFacts(status=Status.AWAITING_DECISION, decided_on=datetime.date(2026, 3, 1))
+    assert workflow.refusal(workflow.RECORD_DECISION, recorded) is None
+
+
+def test_a_decision_before_the_application_was_received_is_refused():
+    facts = CaseFacts(
+        status=Status.AWAITING_DECISION,
+        received_on=datetime.date(2026, 3, 2),
+        decided_on=datetime.date(2026, 3, 1),
+    )
+    with translation.override("en"):
+        assert str(workflow.refusal(workflow.RECORD_DECISION, facts)) == (
+            "The decision cannot be dated before the application was received."
+        )
+    same_day = CaseFacts(
+        status=Status.AWAITING_DECISION,
+        received_on=datetime.date(2026, 3, 1),
+        decided_on=datetime.date(2026, 3, 1),
+    )
+    assert workflow.refusal(workflow.RECORD_DECISION, same_day) is None
+
+
+def test_a_track_may_be_chosen_only_after_a_visit_that_did_not_rule_out_potential():
+    assessed = CaseFacts(status=Status.ASSESSED, visit_done=True, potential_for_independence=True)
+    assert workflow.can(workflow.CONFIRM_TRACK, assessed)
+    unanswered = CaseFacts(status=Status.ASSESSED, visit_done=True)
+    assert workflow.can(workflow.CONFIRM_TRACK, unanswered)
+    no_potential = CaseFacts(
+        status=Status.ASSESSED, visit_done=True, potential_for_independence=False
+    )
+    assert not workflow.can(workflow.CONFIRM_TRACK, no_potential)
+    assert workflow.can(workflow.RECORD_HANDOVER, no_potential)
+    assert not workflow.can(workflow.RECORD_HANDOVER, assessed)
+    # Once the basis is handed over, the track is settled.
+    assert not workflow.can(
+        workflow.CONFIRM_TRACK,
+        CaseFacts(status=Status.AWAITING_DECISION, visit_done=True, track_confirmed=True),
+    )
+
+
+def steps(facts):
+    return [(step.step, step.primary) for step in workflow.next_steps(facts)]
+
+
+def test_the_next_steps_follow_the_case():
+    assert steps(CaseFacts(status=Status.RECEIVED)) == [
+        (Step.BOOK_VISIT, True),
+        (Step.INSTRUMENTS, False),
+    ]
+    assert steps(CaseFacts(status=Status.VISIT_BOOKED, visit_booked=True)) == [
+        (Step.BOOK_VISIT, False),
+        (Step.RECORD_VISIT, True),
+        (Step.INSTRUMENTS, False),
+    ]
+    assert steps(
+        CaseFacts(status=Status.ASSESSED, visit_done=True, potential_for_independence=False)
+    ) == [
+        (Step.RECORD_VISIT, False),
+        (Step.INSTRUMENTS, False),
+        (Step.INTERVENTIONS, False),
+        (Step.HANDOVER, True),
+        (Step.ASSESSMENT_BASIS, False),
+    ]
+    assert steps(
+        CaseFacts(
+            status=Status.AWAITING_DECISION,
+            visit_done=True,
+            potential_for_independence=True,
+            track_confirmed=True,
+            basis_written=True,
+            basis_handed_over=True,
+        )
+    ) == [
+        (Step.RECORD_VISIT, False),
+        (Step.INSTRUMENTS, False),
+        (Step.TRACK, False),
+        (Step.INTERVENTIONS, False),
+        (Step.ASSESSMENT_BASIS, False),
+        (Step.ASSESSMENT_BASIS_PDF, False),
+        (Step.DECISION, True),
+    ]
+
+
+def test_interventions_need_a_track_and_a_status_that_takes_them():
+    assert workflow.accepts_interventions(
+        CaseFacts(status=Status.AWAITING_DECISION, track_confirmed=True)
+    )
+    assert not workflow.accepts_interventions(CaseFacts(status=Status.IN_TRACK))
+    assert not workflow.accepts_interventions(
+        CaseFacts(status=Status.DECIDED, track_confirmed=True)
+    )
+
+
+# --- One guarded way to move a status ------------------------------------------------------
+
+
+@pytest.fixture
+def application(db, officer, therapist):
+    citizen = services.citizen_create(
+        personal_number="19400307-3428", team=officer.team, first_name="Astrid", last_name="Lind"
+    )
+    stad = ServiceType.objects.get(code="stad")
+    return services.application_create(
+        citizen=citizen,
+        received_on=datetime.date(2026, 1, 10),
+        channel="phone",
+        case_officer=officer,
+        therapist=therapist,
+        services=[services.ServiceRequest(stad, 120)],
+    )
+
+
+def test_a_status_cannot_be_updated_in_bulk(application):
+    with pytest.raises(StatusMoveError):
+        Application.objects.filter(pk=application.pk).update(status=Status.DECIDED)
+    assert Application.objects.get(pk=application.pk).status == Status.RECEIVED
+
+
+def test_a_status_cannot_be_saved_outside_the_workflow(application):
+    application.status = Status.DECIDED
+    with pytest.raises(StatusMoveError):
+        application.save()
+    with pytest.raises(StatusMoveError):
+        application.save(update_fields=["status"])
+    assert Application.objects.get(pk=application.pk).status == Status.RECEIVED
+
+
+def test_a_move_without_its_records_is_refused(application):
+    with pytest.raises(ValidationError) as excinfo:
+        services.move_status(application, workflow.BOOK_VISIT)
+    assert excinfo.value.messages == ["Boka det gemensamma hembesöket med datum och tid."]
+    assert Application.objects.get(pk=application.pk).status == Status.RECEIVED
+
+
+# --- Every status with the records it implies ------------------------------------------------
+
+
+def test_a_case_walks_every_status_and_each_move_is_in_the_change_history(
+    application, officer, therapist
+):
+    seen = [application.status]
+
+    def step(action):
+        action()
+        application.refresh_from_db()
+        seen.append(application.status)
+
+    step(lambda: flow.book_visit(application, therapist=therapist))
+    assert application.visits.filter(status="booked").count() == 1
+    step(lambda: flow.complete_visit(application, therapist=therapist, potential=True))
+    assert application.visits.filter(status="done").count() == 1
+    step(lambda: flow.confirm_track(application, therapist=therapist))
+    assert TrackAssignment.objects.filter(application=application).count() == 1
+    step(lambda: flow.hand_over_basis(application, therapist=therapist))
+    assert application.assessment_basis.handed_over_at is not None
+    step(lambda: flow.decide(application, officer=officer, decided_on=datetime.date(2026, 2, 2)))
+    assert application.decision.decided_on == datetime.date(2026, 2, 2)
+    # Track 2: follow-ups at 3 and 6 months from the decision.
+    assert list(application.follow_ups.values_list("due_on", flat=True)) == [
+        datetime.date(2026, 5, 2),
+        datetime.date(2026, 8, 2),
+    ]
+    step(lambda: flow.follow_ups_fall_due(today=datetime.date(2026, 5, 2)))
+    assert application.follow_ups.filter(status=FollowUp.Status.DUE).count() == 1
+    follow_up = application.follow_ups.get(months=3)
+    step(
+        lambda: followup_record(
+            follow_up, officer, close_reason=CaseClosure.Reason.NEEDS_ENDED, version=1
+        )
+    )
+    assert CaseClosure.objects.filter(application=application).count() == 1
+
+    assert seen == [
+        Status.RECEIVED,
+        Status.VISIT_BOOKED,
+        Status.ASSESSED,
+        Status.IN_TRACK,
+        Status.AWAITING_DECISION,
+        Status.DECIDED,
+        Status.FOLLOW_UP_DUE,
+        Status.CLOSED,
+    ]
+    history = list(application.history.order_by("history_date", "history_id"))
+    statuses = [record.status for record in history]
+    moves = [b for a, b in zip(statuses, statuses[1:], strict=False) if a != b]
+    assert moves == seen[1:]
+
+
+def followup_record(follow_up, officer, *, close_reason, version):
+    return followup_services.follow_up_record(
+        follow_up=follow_up,
+        actor=officer,
+        expected_version=version,
+        services=[],
+        close_reason=close_reason,
+    )
