@@ -3,6 +3,9 @@
 Plain functions over plain values. Every amount is a ``Decimal`` kept at full precision;
 rounding happens only for display (``round_kr``, ``format_kr``, ``round_share``), half away
 from zero, as a spreadsheet's ROUND does. See DESIGN.md, "Money: the two savings models".
+
+Money is written as text here only: ``format_kr`` (whole kronor), ``format_kr_amount`` (the
+same without the unit) and ``format_kr_price`` (to the öre, for parameters).
 """
 
 from __future__ import annotations
@@ -16,6 +19,12 @@ from typing import Any, Literal, cast
 MINUTES_PER_HOUR = Decimal(60)
 MONTHS_PER_YEAR = Decimal(12)
 NBSP = "\u00a0"
+
+# The defaults where no savings parameters say otherwise (and the first parameter version
+# every installation starts with): home care and therapist cost per hour, weeks per month.
+HOURLY_COST = Decimal("200")
+WEEKS_PER_MONTH = Decimal("4.5")
+THERAPIST_HOURLY_COST = Decimal("337.50")
 
 GRANTED_ABOVE_APPLIED = "granted_above_applied"
 
@@ -50,9 +59,24 @@ def group_thousands(number: int) -> str:
     return sign + f"{abs(number):,}".replace(",", NBSP)
 
 
+def format_kr_amount(value: Decimal) -> str:
+    """``Decimal("2633.33")`` → ``"2 633"``: whole kronor without the unit (non-breaking
+    space), for columns whose heading names the unit."""
+    return group_thousands(round_kr(value))
+
+
 def format_kr(value: Decimal) -> str:
     """``Decimal("2633.33")`` → ``"2 633 kr"`` (non-breaking spaces)."""
-    return f"{group_thousands(round_kr(value))}{NBSP}kr"
+    return f"{format_kr_amount(value)}{NBSP}kr"
+
+
+def format_kr_price(value: Decimal) -> str:
+    """A price to the öre, as a parameter is written: ``Decimal("200.00")`` → ``"200 kr"``,
+    ``Decimal("337.50")`` → ``"337,50 kr"`` (non-breaking spaces)."""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return f"{group_thousands(int(value))}{NBSP}kr"
+    return f"{round_half_away(value, 2):f}".replace(".", ",") + f"{NBSP}kr"
 
 
 def format_hours_minutes(minutes: Decimal | int) -> str:
@@ -73,8 +97,8 @@ def decimal_text(value: Decimal) -> str:
 
 @dataclass(frozen=True)
 class HourlyAssumptions:
-    hourly_cost: Decimal = Decimal("200")
-    weeks_per_month: Decimal = Decimal("4.5")
+    hourly_cost: Decimal = HOURLY_COST
+    weeks_per_month: Decimal = WEEKS_PER_MONTH
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hourly_cost", Decimal(self.hourly_cost))
@@ -317,7 +341,7 @@ class Tariff:
 
 @dataclass(frozen=True)
 class LevelAssumptions:
-    therapist_hourly_cost: Decimal = Decimal("337.50")
+    therapist_hourly_cost: Decimal = THERAPIST_HOURLY_COST
     therapist_cost: TherapistCost = "once"
     months: tuple[int, ...] = (1, 6)
 

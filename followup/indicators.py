@@ -398,7 +398,7 @@ def level_figures(
     """
     assumptions = calc.LevelAssumptions(
         therapist_hourly_cost=(
-            parameters.therapist_hourly_cost if parameters else Decimal("337.50")
+            parameters.therapist_hourly_cost if parameters else calc.THERAPIST_HOURLY_COST
         ),
         months=(1, 6, 12),
     )

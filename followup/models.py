@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments.models import Application, Goal, ServiceType
+from followup.calc import HOURLY_COST, THERAPIST_HOURLY_COST, WEEKS_PER_MONTH
 from rehab.models import Team
 from tracks.models import Track
 
@@ -188,13 +189,16 @@ class SavingsParameters(Validity):
     """Hourly cost, weeks per month and the therapist's hourly cost, versioned."""
 
     hourly_cost = models.DecimalField(
-        _("home care cost per hour (kr)"), max_digits=8, decimal_places=2, default=200
+        _("home care cost per hour (kr)"), max_digits=8, decimal_places=2, default=HOURLY_COST
     )
     weeks_per_month = models.DecimalField(
-        _("weeks per month"), max_digits=4, decimal_places=2, default=4.5
+        _("weeks per month"), max_digits=4, decimal_places=2, default=WEEKS_PER_MONTH
     )
     therapist_hourly_cost = models.DecimalField(
-        _("therapist cost per hour (kr)"), max_digits=8, decimal_places=2, default=337.5
+        _("therapist cost per hour (kr)"),
+        max_digits=8,
+        decimal_places=2,
+        default=THERAPIST_HOURLY_COST,
     )
 
     class Meta(Validity.Meta):

@@ -2,14 +2,15 @@
 parameters' first version (200 kr/h, 4.5 weeks per month, 337.50 kr/h for the therapist)."""
 
 import datetime
-from decimal import Decimal
+
+from followup.calc import HOURLY_COST, THERAPIST_HOURLY_COST, WEEKS_PER_MONTH
 
 DEFAULT_INTERVALS = [(track, months) for track in (None, 1, 2, 3) for months in (3, 6)]
 FIRST_PARAMETERS = {
     "valid_from": datetime.date(2020, 1, 1),
-    "hourly_cost": Decimal("200"),
-    "weeks_per_month": Decimal("4.5"),
-    "therapist_hourly_cost": Decimal("337.50"),
+    "hourly_cost": HOURLY_COST,
+    "weeks_per_month": WEEKS_PER_MONTH,
+    "therapist_hourly_cost": THERAPIST_HOURLY_COST,
 }
 
 

@@ -18,14 +18,6 @@ from tracks.models import Track
 NBSP = calc.NBSP
 
 
-def _kr_parameter(value: Decimal) -> str:
-    """``Decimal("200.00")`` → ``"200 kr"``, ``Decimal("337.50")`` → ``"337,50 kr"``."""
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return f"{calc.group_thousands(int(value))}{NBSP}kr"
-    return f"{calc.round_half_away(value, 2):f}".replace(".", ",") + f"{NBSP}kr"
-
-
 def _decimal_text(value: Decimal) -> str:
     """``Decimal("4.50")`` → ``"4,5"``."""
     text = f"{Decimal(value).normalize():f}"
@@ -274,7 +266,7 @@ def assumption_rows(figures: Indicators) -> list[dict]:
             (
                 "Hemtjänstens kostnad per timme och veckor per månad",
                 "; ".join(
-                    f"{_kr_parameter(Decimal(v['hourly_cost']))}/h, "
+                    f"{calc.format_kr_price(Decimal(v['hourly_cost']))}/h, "
                     f"{_decimal_text(Decimal(v['weeks_per_month']))}"
                     for v in versions
                 )
@@ -283,7 +275,7 @@ def assumption_rows(figures: Indicators) -> list[dict]:
         ]
     else:
         cost_rows = [
-            ("Hemtjänstens kostnad per timme", f"{_kr_parameter(hourly.hourly_cost)}/h"),
+            ("Hemtjänstens kostnad per timme", f"{calc.format_kr_price(hourly.hourly_cost)}/h"),
             ("Veckor per månad", _decimal_text(hourly.weeks_per_month)),
         ]
     rows = [
@@ -300,7 +292,7 @@ def assumption_rows(figures: Indicators) -> list[dict]:
         ),
         (
             "Arbetsterapeutens kostnad per timme",
-            f"{_kr_parameter(levels.assumptions.therapist_hourly_cost)}/h",
+            f"{calc.format_kr_price(levels.assumptions.therapist_hourly_cost)}/h",
         ),
         (
             "Arbetsterapeutens kostnad räknas",

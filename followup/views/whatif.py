@@ -19,7 +19,10 @@ from django.utils.translation import gettext, ngettext
 
 from followup import models
 from followup.calc import (
+    HOURLY_COST,
     NBSP,
+    THERAPIST_HOURLY_COST,
+    WEEKS_PER_MONTH,
     CaseMinutes,
     HourlyAssumptions,
     HourlyResult,
@@ -85,9 +88,9 @@ class Defaults:
         parameters = parameters_valid_on(day)
         if parameters is None:
             return cls(
-                hourly_cost=HourlyAssumptions.hourly_cost,
-                weeks_per_month=HourlyAssumptions.weeks_per_month,
-                therapist_hourly_cost=LevelAssumptions.therapist_hourly_cost,
+                hourly_cost=HOURLY_COST,
+                weeks_per_month=WEEKS_PER_MONTH,
+                therapist_hourly_cost=THERAPIST_HOURLY_COST,
                 parameters=None,
             )
         return cls(

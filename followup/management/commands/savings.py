@@ -14,7 +14,10 @@ from decimal import Decimal, InvalidOperation
 from django.core.management.base import BaseCommand, CommandError
 
 from followup.calc import (
+    HOURLY_COST,
     THERAPIST_COST_CHOICES,
+    THERAPIST_HOURLY_COST,
+    WEEKS_PER_MONTH,
     HourlyAssumptions,
     HourlyResult,
     LevelAssumptions,
@@ -23,13 +26,13 @@ from followup.calc import (
     decimal_text,
     format_hours_minutes,
     format_kr,
+    format_kr_amount,
     group_thousands,
     hourly_model,
     hourly_summary,
     level_model,
     level_summary,
     round_half_away,
-    round_kr,
 )
 from followup.savings_csv import (
     Problems,
@@ -89,10 +92,6 @@ def _grid(headers: list[str], rows: list[list[str]], footer: list[str] | None = 
 
 def _minutes(value: Decimal) -> str:
     return group_thousands(int(value)) if value == value.to_integral_value() else str(value)
-
-
-def _kr(value: Decimal) -> str:
-    return group_thousands(round_kr(value))
 
 
 def _percent(share: Decimal | None) -> str:
@@ -187,10 +186,10 @@ def level_table(result: LevelResult) -> str:
             case.case_id,
             str(case.level_before),
             str(case.level_after),
-            _kr(case.gross_kr_per_month),
+            format_kr_amount(case.gross_kr_per_month),
             decimal_text(case.therapist_hours),
-            _kr(case.therapist_cost_kr),
-            *[_kr(case.net_kr[m]) for m in months],
+            format_kr_amount(case.therapist_cost_kr),
+            *[format_kr_amount(case.net_kr[m]) for m in months],
         ]
         for case in result.cases
     ]
@@ -198,10 +197,10 @@ def level_table(result: LevelResult) -> str:
         f"total ({result.citizens} citizens)",
         "",
         "",
-        _kr(result.gross_kr_per_month),
+        format_kr_amount(result.gross_kr_per_month),
         decimal_text(sum((c.therapist_hours for c in result.cases), Decimal(0))),
-        _kr(result.therapist_cost_kr),
-        *[_kr(result.net_kr[m]) for m in months],
+        format_kr_amount(result.therapist_cost_kr),
+        *[format_kr_amount(result.net_kr[m]) for m in months],
     ]
     lines += _grid(headers, rows, footer)
     lines += [
@@ -241,14 +240,14 @@ class Command(BaseCommand):
         hourly.add_argument(
             "--hourly-cost",
             type=_amount_argument(minimum_exclusive=False),
-            default=HourlyAssumptions.hourly_cost,
+            default=HOURLY_COST,
             metavar="KR",
             help="cost of one hour of home help (default: %(default)s)",
         )
         hourly.add_argument(
             "--weeks-per-month",
             type=_amount_argument(minimum_exclusive=True),
-            default=HourlyAssumptions.weeks_per_month,
+            default=WEEKS_PER_MONTH,
             metavar="WEEKS",
             help="weeks per month (default: %(default)s)",
         )
@@ -268,7 +267,7 @@ class Command(BaseCommand):
         level.add_argument(
             "--therapist-hourly-cost",
             type=_amount_argument(minimum_exclusive=False),
-            default=LevelAssumptions.therapist_hourly_cost,
+            default=THERAPIST_HOURLY_COST,
             metavar="KR",
             help="therapist cost per hour (default: %(default)s)",
         )
