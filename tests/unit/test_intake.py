@@ -352,23 +352,6 @@ def test_list_pages_run_the_same_number_of_queries_at_10_and_200_rows(
     assert counts[0] == counts[1], counts
 
 
-@pytest.mark.postgres
-def test_the_database_refuses_to_change_or_delete_access_log_rows(client, officer, citizen):
-    from django.db import DatabaseError, transaction
-
-    client.force_login(officer)
-    client.get(reverse("assessments:citizen_detail", args=[citizen.public_id]))
-    entries = AccessLogEntry.objects.filter(citizen_ref=citizen.public_id)
-    assert entries.exists()
-    for attempt in (
-        lambda: entries.update(action="update"),
-        lambda: entries._raw_delete("default"),
-    ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            attempt()
-    assert entries.filter(action="read").exists()
-
-
 def test_the_change_history_shows_who_changed_what(client, officer, citizen):
     application = make_application(citizen, officer, dusch=45)
     client.force_login(officer)
