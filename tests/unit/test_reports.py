@@ -645,16 +645,15 @@ def test_each_case_is_priced_by_the_parameters_valid_on_its_decision_date(team, 
     scope = indicators.Scope(datetime.date(2026, 1, 1), datetime.date(2026, 6, 30), (team.pk,))
     cases = indicators.case_minutes(scope)
     result = calc.hourly_model(cases)
-    late_ids = {str(a.pk) for a in late}
-    expected = (
-        sum(
-            (c.applied_minutes_per_week - c.granted_minutes_per_week)
-            * (Decimal(300) if c.case_id in late_ids else Decimal(200))
-            for c in cases
-        )
-        / 60
-    )
-    assert result.saved_kr_per_week == expected
+    # Minutes saved a week (applied - granted, tests/data/pilot_track2_14_citizens.csv):
+    #   pilot case 1: (40-25) + (65-65) + (65-65) = 15
+    #   pilot case 2: (35-31) + (35-26) + (35-35) = 13
+    #   pilot case 3: (35-35) + (145-0) + (40-40) = 145
+    # The three decided 2026-05-01 save 15 + 13 + 145 = 173 at 300 kr/h; the other eleven
+    # save 790 - 173 = 617 at 200 kr/h: (173 * 300 + 617 * 200) / 60
+    #   = (51 900 + 123 400) / 60 = 175 300 / 60 = 2 921.67 kr a week.
+    assert result.saved_kr_per_week == Decimal(175300) / 60
+    assert round(result.saved_kr_per_week, 2) == Decimal("2921.67")
     assert result.saved_minutes_per_week == 790
     assert len(result.assumptions["versions"]) == 2
 
