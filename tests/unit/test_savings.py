@@ -33,16 +33,19 @@ from followup.calc import (
     round_kr,
     round_share,
 )
+from followup.pilot import PILOT_CSV
 
 REPO = Path(settings.BASE_DIR)
 DATA = Path(__file__).resolve().parent.parent / "data"
-SHARED_PILOT = REPO.parent / "shared/data/pilot_track2_14_citizens.csv"
+# The pilot cohort lives in the repository twice: the app's copy (load_pilot_cohort reads it)
+# and the tests' copy; both must give the published figures. Nothing outside the repository.
+APP_PILOT = PILOT_CSV
 COPIED_PILOT = DATA / "pilot_track2_14_citizens.csv"
 TARIFF = DATA / "tariff_example.csv"
 NBSP = "\u00a0"
 
 PILOT_FILES = pytest.mark.parametrize(
-    "pilot", [SHARED_PILOT, COPIED_PILOT], ids=["shared", "tests-data-copy"]
+    "pilot", [APP_PILOT, COPIED_PILOT], ids=["followup-data", "tests-data-copy"]
 )
 
 
