@@ -8,13 +8,12 @@ file, the row (the header is row 1) and the column, so that all of them can be s
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from followup.calc import LevelCase, ServiceMinutes, Tariff
+from rehab import spreadsheets
 
 HOURLY_COLUMNS = ("case_id", "applied_minutes_per_week", "granted_minutes_per_week")
 LEVEL_COLUMNS = ("case_id", "level_before", "level_after", "therapist_hours")
@@ -104,46 +103,34 @@ def read_csv(
         if data is None:
             return None
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        problems.file(path, f"is not UTF-8 text (invalid byte at offset {error.start})")
+        # A tie between the separators goes to the comma: a semicolon must outnumber it.
+        sheet = spreadsheets.read_csv(
+            data, separators=(",", ";"), utf8_only=True, excel_separator_line=False
+        )
+    except spreadsheets.UndecodableText as error:
+        problems.file(path, f"is not UTF-8 text (invalid byte at offset {error.offset})")
         return None
-
-    header_line = next((line for line in text.splitlines() if line.strip()), "")
-    if not header_line:
+    except spreadsheets.EmptySheet:
         problems.row(path, 1, f"the file is empty; expected a header with {', '.join(required)}")
         return None
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        records = list(reader)
-    except csv.Error as error:
-        problems.row(path, reader.line_num, f"not readable as CSV ({error})")
+    except spreadsheets.NotCsv as error:
+        problems.row(path, error.line_number, f"not readable as CSV ({error.detail})")
         return None
 
-    # Leading blank lines are skipped; row numbers still count them.
-    start = next((i for i, record in enumerate(records) if any(c.strip() for c in record)), None)
-    if start is None:
-        problems.row(path, 1, f"the file is empty; expected a header with {', '.join(required)}")
-        return None
-    header_row = start + 1
     columns: dict[str, int] = {}
-    for index, name in enumerate(records[start]):
-        columns.setdefault(name.strip().lower(), index)
+    for index, name in enumerate(sheet.header):
+        columns.setdefault(name.lower(), index)
     missing = [name for name in required if name not in columns]
     for name in missing:
-        problems.cell(path, header_row, name, "missing column")
+        problems.cell(path, sheet.header_row, name, "missing column")
     if missing:
         return None
 
-    table = CsvTable(path=path, decimal_comma=delimiter == ";", columns=columns)
-    for index in range(start + 1, len(records)):
-        cells = records[index]
-        if any(cell.strip() for cell in cells):
-            table.rows.append((index + 1, cells))
+    table = CsvTable(
+        path=path, decimal_comma=sheet.separator == ";", columns=columns, rows=sheet.rows
+    )
     if not table.rows:
-        problems.row(path, header_row, "no data rows after the header")
+        problems.row(path, sheet.header_row, "no data rows after the header")
         return None
     return table
 

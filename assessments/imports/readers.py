@@ -1,0 +1,74 @@
+"""Reading the uploaded file into a table: which kind of file it is, and its rows.
+
+The reading itself is ``rehab.spreadsheets``; this module sets the import's limits and
+words its problems for the case officer.
+"""
+
+from pathlib import PurePath
+
+from django.utils.translation import gettext_lazy as _
+
+from rehab import spreadsheets
+from rehab.spreadsheets import Sheet
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20_000
+CSV_EXTENSIONS = {".csv", ".txt"}
+XLSX_EXTENSIONS = {".xlsx"}
+ACCEPTED_EXTENSIONS = CSV_EXTENSIONS | XLSX_EXTENSIONS
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; the message says why."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def file_kind(name: str) -> str:
+    extension = PurePath(name or "").suffix.lower()
+    if extension in XLSX_EXTENSIONS:
+        return "xlsx"
+    if extension in CSV_EXTENSIONS:
+        return "csv"
+    raise ImportFileError(
+        _("Upload a CSV file (.csv) or an Excel workbook (.xlsx), not %(extension)s.")
+        % {"extension": extension or _("a file without extension")}
+    )
+
+
+def _file_error(error: spreadsheets.SpreadsheetError) -> ImportFileError:
+    """The case officer's wording of a problem the spreadsheet reader found."""
+    if isinstance(error, spreadsheets.TooManyRows):
+        message = _("The file has more than %(max)s rows. Split it into smaller files.") % {
+            "max": f"{MAX_ROWS:,}".replace(",", " ")
+        }
+    elif isinstance(error, spreadsheets.EmptySheet):
+        message = _("The file is empty.")
+    elif isinstance(error, spreadsheets.UndecodableText):
+        message = _("The file's text encoding could not be read.")
+    elif isinstance(error, spreadsheets.NotCsv):
+        message = _("The file could not be read as CSV.")
+    else:
+        message = _("The file could not be read as an Excel workbook (.xlsx).")
+    return ImportFileError(message)
+
+
+def read_table(*, name: str, content: bytes) -> Sheet:
+    """The file's header and rows, or ``ImportFileError`` saying why it cannot be read."""
+    if len(content) > MAX_FILE_BYTES:
+        raise ImportFileError(
+            _("The file is larger than %(max)s MB. Split it into smaller files.")
+            % {"max": MAX_FILE_BYTES // (1024 * 1024)}
+        )
+    kind = file_kind(name)
+    if kind == "csv" and content.startswith(b"PK\x03\x04"):
+        raise ImportFileError(_("The file is an Excel workbook: give it the extension .xlsx."))
+    try:
+        if kind == "xlsx":
+            return spreadsheets.read_xlsx(content, max_rows=MAX_ROWS)
+        # Comma-, semicolon- or tab-separated; UTF-8, UTF-16 or Windows-1252.
+        return spreadsheets.read_csv(content, max_rows=MAX_ROWS)
+    except spreadsheets.SpreadsheetError as error:
+        raise _file_error(error) from None

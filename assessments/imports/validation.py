@@ -1,0 +1,221 @@
+"""Checking a whole file without saving anything: ``parse_file`` reads the table, maps the
+header to the documented columns and validates every row into an ``ImportReport``."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rehab.spreadsheets import Sheet
+
+from .. import services
+from ..identity import parse_identity_number
+from ..models import Application, Citizen, ServiceType
+from .columns import (
+    APPLICATION_FIELD_COLUMNS,
+    CITIZEN_FIELD_COLUMNS,
+    COLUMNS,
+    REQUIRED_COLUMNS,
+    CellError,
+    as_bool,
+    as_date,
+    as_minutes,
+    as_text,
+    fold,
+    normalise_postal_code,
+    read_channel,
+    read_kind,
+    service_columns,
+)
+from .readers import ImportFileError, read_table
+from .report import ImportReport, RowData, RowResult
+from .saving import check_existing_citizens, existing_import_keys, import_key_for
+
+
+def _map_header(header: list[str], catalogue: list[ServiceType]) -> tuple[dict, list, list]:
+    """Column name → index; unknown headers; file-level problems."""
+    aliases: dict[str, str] = {}
+    for column in COLUMNS + service_columns(catalogue):
+        for alias in (column.name, *column.aliases):
+            aliases.setdefault(fold(alias), column.name)
+    positions: dict[str, int] = {}
+    unknown, problems = [], []
+    for index, title in enumerate(header):
+        name = aliases.get(fold(title))
+        if name is None:
+            if title:
+                unknown.append(title)
+            continue
+        if name in positions:
+            problems.append(
+                _("The column %(column)s appears twice in the header row.") % {"column": name}
+            )
+            continue
+        positions[name] = index
+    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
+    if missing:
+        problems.append(
+            _(
+                "The header row (row 1) lacks the required columns: %(missing)s. "
+                "The columns are described on this page and in the import format document."
+            )
+            % {"missing": ", ".join(missing)}
+        )
+    if not any(service.code in positions for service in catalogue):
+        problems.append(
+            _("The header row (row 1) has no service column (e.g. %(example)s).")
+            % {"example": ", ".join(service.code for service in catalogue[:3])}
+        )
+    return positions, unknown, problems
+
+
+def _model_errors(instance, field_columns: dict[str, str], values: dict) -> list[tuple[str, str]]:
+    """The model's own field validation (lengths, choices) for the fields that were read."""
+    checked = set(values)
+    try:
+        instance.clean_fields(
+            exclude=[f.name for f in instance._meta.fields if f.name not in checked]
+        )
+    except ValidationError as error:
+        return [
+            (field_columns[name], message)
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
+
+
+def _validate_row(number: int, cells: dict[str, object], catalogue: list[ServiceType]) -> RowResult:
+    result = RowResult(row_number=number)
+    errors = result.errors
+    today = timezone.localdate()
+
+    def read(column: str, parse, *, required: bool = False):
+        value = cells.get(column)
+        if required and not as_text(value):
+            errors.append((column, _("This column must be filled in.")))
+            return None
+        try:
+            return parse(value)
+        except CellError as error:
+            errors.append((column, error.message))
+            return None
+
+    identity = None
+    raw_number = as_text(cells.get("personnummer"))
+    if not raw_number:
+        errors.append(("personnummer", _("This column must be filled in.")))
+    else:
+        try:
+            identity = parse_identity_number(raw_number)
+        except ValidationError as error:
+            errors.extend(("personnummer", message) for message in error.messages)
+
+    citizen_fields = {
+        "first_name": read("fornamn", as_text, required=True),
+        "last_name": read("efternamn", as_text, required=True),
+        "street_address": read("adress", as_text),
+        "postal_code": read("postnummer", normalise_postal_code),
+        "city": read("ort", as_text),
+        "phone": read("telefon", as_text),
+        "lives_alone": read("ensamboende", as_bool),
+    }
+    received_on = read("inkom", as_date, required=True)
+    if received_on and received_on > today:
+        errors.append(("inkom", _("The date received is in the future.")))
+    application_fields = {
+        "received_on": received_on,
+        "kind": read("arendetyp", read_kind),
+        "channel": read("kanal", read_channel, required=True),
+        "after_inpatient_stay": read("efter_slutenvard", as_bool),
+        "existing_services": read("befintliga_insatser", as_text),
+    }
+    if application_fields["existing_services"]:
+        limit = Application._meta.get_field("existing_services").max_length
+        try:
+            MaxLengthValidator(limit)(application_fields["existing_services"])
+        except ValidationError as error:
+            errors.extend(("befintliga_insatser", message) for message in error.messages)
+
+    requests = []
+    for service in catalogue:
+        if service.code not in cells:
+            continue
+        if service.has_minutes:
+            minutes = read(service.code, as_minutes)
+            if minutes:
+                requests.append(services.ServiceRequest(service=service, minutes_per_week=minutes))
+        elif read(service.code, as_bool):
+            requests.append(services.ServiceRequest(service=service, minutes_per_week=None))
+    service_errors = any(column in {s.code for s in catalogue} for column, _m in errors)
+    if not requests and not service_errors:
+        errors.append(
+            ("", _("The row applies for no service: fill in at least one service column."))
+        )
+
+    citizen_values = {k: v for k, v in citizen_fields.items() if v is not None}
+    errors.extend(
+        _model_errors(
+            Citizen(**citizen_values),
+            CITIZEN_FIELD_COLUMNS,
+            {k: v for k, v in citizen_values.items() if k in CITIZEN_FIELD_COLUMNS},
+        )
+    )
+    application_values = {k: v for k, v in application_fields.items() if v is not None}
+    errors.extend(
+        _model_errors(
+            Application(**application_values),
+            APPLICATION_FIELD_COLUMNS,
+            {k: v for k, v in application_values.items() if k in APPLICATION_FIELD_COLUMNS},
+        )
+    )
+
+    if not errors and identity is not None:
+        result.data = RowData(
+            personal_number=identity.normalised,
+            citizen_fields=citizen_fields,
+            application_fields=application_fields,
+            services=requests,
+        )
+        result.import_key = import_key_for(
+            identity.normalised, received_on, application_fields["kind"]
+        )
+    return result
+
+
+def build_report(table: Sheet, *, team_id: int | None = None) -> ImportReport:
+    catalogue = list(ServiceType.objects.filter(active=True).order_by("sort_order", "name"))
+    positions, unknown, problems = _map_header(table.header, catalogue)
+    report = ImportReport(unknown_columns=unknown)
+    if problems:
+        report.file_errors = problems
+        return report
+    first_row_of_key: dict[str, int] = {}
+    for number, values in table.rows:
+        cells = {
+            name: values[index] if index < len(values) else None
+            for name, index in positions.items()
+        }
+        row = _validate_row(number, cells, catalogue)
+        if row.is_valid:
+            if row.import_key in first_row_of_key:
+                row.duplicate_of_row = first_row_of_key[row.import_key]
+            else:
+                first_row_of_key[row.import_key] = number
+        report.rows.append(row)
+    check_existing_citizens(report.rows, team_id)
+    valid_keys = {row.import_key for row in report.rows if row.is_valid}
+    already = existing_import_keys(valid_keys)
+    for row in report.rows:
+        if row.is_valid and row.duplicate_of_row is None and row.import_key in already:
+            row.already_imported = True
+    return report
+
+
+def parse_file(*, name: str, content: bytes, team_id: int | None = None) -> ImportReport:
+    """Read and check the whole file; nothing is saved."""
+    try:
+        table = read_table(name=name, content=content)
+    except ImportFileError as error:
+        return ImportReport(file_errors=[error.message])
+    return build_report(table, team_id=team_id)
