@@ -25,7 +25,7 @@ from followup.tasks import build_report
 from tests.factories import TeamFactory, UserFactory
 from tests.integration.test_worker import wait_for
 from tests.support.worker import BASE_DIR, _test_database_url
-from tests.unit.test_reports import END, START, make_cohort
+from tests.unit.followup.test_reports import END, START, make_cohort
 
 pytestmark = pytest.mark.integration
 

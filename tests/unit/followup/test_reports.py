@@ -41,7 +41,7 @@ from tracks.models import Handover, Intervention, TrackAssignment
 
 pytestmark = pytest.mark.django_db
 
-DATA = __import__("pathlib").Path(__file__).resolve().parent.parent / "data"
+DATA = __import__("pathlib").Path(__file__).resolve().parents[2] / "data"
 PILOT = DATA / "pilot_track2_14_citizens.csv"
 START, END = datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)
 DECIDED_ON = datetime.date(2026, 3, 16)

@@ -36,7 +36,7 @@ from followup.calc import (
 from followup.pilot import PILOT_CSV
 
 REPO = Path(settings.BASE_DIR)
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 # The pilot cohort lives in the repository twice: the app's copy (load_pilot_cohort reads it)
 # and the tests' copy; both must give the published figures. Nothing outside the repository.
 APP_PILOT = PILOT_CSV

@@ -14,7 +14,7 @@ from django.utils import timezone
 from followup.models import SavingsParameters, Tariff, TariffLevel
 from rehab.models import AccessLogEntry
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 PILOT = DATA / "pilot_track2_14_citizens.csv"
 LEVEL_ONE_CASE = DATA / "level_one_case.csv"
 LEVEL_THREE_CASES = DATA / "level_three_cases.csv"

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Citizen, ServiceType
-from tests.unit.test_every_view_has_a_permission import walk
-from tests.unit.test_permission_matrix import url_for
+from tests.unit.rehab.test_every_view_has_a_permission import walk
+from tests.unit.rehab.test_permission_matrix import url_for
 
 pytestmark = pytest.mark.django_db
 

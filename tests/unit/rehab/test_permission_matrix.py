@@ -10,7 +10,7 @@ another manager's report answers 403 to everyone."""
 import pytest
 from django.urls import NoReverseMatch, get_resolver, reverse
 
-from tests.unit.test_every_view_has_a_permission import walk
+from tests.unit.rehab.test_every_view_has_a_permission import walk
 
 pytestmark = pytest.mark.django_db
 
