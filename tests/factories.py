@@ -24,6 +24,7 @@ from assessments.models import (
 from rehab.demo import DEMO_PASSWORD
 from rehab.models import Team, User
 from rehab.roles import Role
+from tests.support import flow
 
 CATALOGUE = {
     "trygghetslarm": ("Trygghetslarm", False),
@@ -238,3 +239,70 @@ class JointVisitFactory(factory.django.DjangoModelFactory):
     case_officer = factory.SelfAttribute("application.case_officer")
     therapist = factory.SelfAttribute("application.therapist")
     status = JointVisit.Status.BOOKED
+
+
+# --- cases built through the services ------------------------------------------------------
+# A case past "received" is walked through the services (tests/support/flow.py), never
+# created with its status set, so a test cannot build a state the UI cannot reach.
+
+
+def received_case(*, officer, therapist=None, services=("dusch",), **fields) -> Application:
+    """A received application in the officer's team, with applied services by code."""
+    fields.setdefault("citizen__team", officer.team)
+    return ApplicationFactory(
+        case_officer=officer, therapist=therapist, services=list(services), **fields
+    )
+
+
+def assessed_case(*, officer, therapist, potential=True, motivated=False, **fields):
+    """A case whose joint visit is done: "assessed"."""
+    application = received_case(officer=officer, therapist=therapist, **fields)
+    return flow.assessed(application, therapist=therapist, potential=potential, motivated=motivated)
+
+
+def case_in_track(*, officer, therapist, track=None, reason="", **fields) -> Application:
+    """A case in its confirmed track (the proposed one unless ``track`` is given)."""
+    application = assessed_case(officer=officer, therapist=therapist, **fields)
+    flow.confirm_track(application, therapist=therapist, track=track, reason=reason)
+    return application
+
+
+def decided_case(*, officer, therapist, decided_on=None, granted=None, **fields) -> Application:
+    """A decided case (granting what was applied for unless ``granted`` is given)."""
+    application = received_case(officer=officer, therapist=therapist, **fields)
+    return flow.decided(
+        application, officer=officer, therapist=therapist, decided_on=decided_on, granted=granted
+    )
+
+
+def intervention(application: Application, *, actor, minutes=45, performed_on=None, **fields):
+    """An intervention recorded by ``actor`` on a case in a track."""
+    from tracks import services as track_services
+    from tracks.models import Intervention
+
+    return track_services.intervention_add(
+        application=application,
+        actor=actor,
+        performed_on=performed_on or timezone.localdate(),
+        minutes=minutes,
+        kind=fields.pop("kind", Intervention.Kind.TRAINING),
+        **fields,
+    )
+
+
+def follow_up_due(*, officer, therapist, months=3, **fields):
+    """The ``months`` follow-up of a case decided ``months`` months ago, fallen due by the
+    daily job: the case is in the officer's queue."""
+    from followup.models import FollowUp
+    from followup.services import add_months
+
+    today = timezone.localdate()
+    decided_on = add_months(today, -months)
+    fields.setdefault("received_on", decided_on - datetime.timedelta(days=40))
+    application = decided_case(
+        officer=officer, therapist=therapist, decided_on=decided_on, **fields
+    )
+    flow.follow_ups_fall_due(today=today)
+    return FollowUp.objects.select_related("application").get(
+        application=application, months=months, status=FollowUp.Status.DUE
+    )

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from assessments.models import Application, JointVisit
 from assessments.services import ConflictError
 from rehab.models import AccessLogEntry
-from tests.factories import ApplicationFactory, JointVisitFactory, UserFactory
+from tests.factories import UserFactory, received_case
 from tests.support import flow
 from tracks import proposal, selectors, services
 from tracks.models import Handover, Intervention, Track, TrackAssignment
@@ -146,27 +146,25 @@ def assessed(
     physio=None,
 ):
     """An application whose joint visit is done (by default), as the assessments stage
-    leaves it."""
-    application = ApplicationFactory(
-        citizen__team=officer.team,
-        case_officer=officer,
+    leaves it: built through the services, the visit booked yesterday."""
+    application = received_case(
+        officer=officer,
         therapist=therapist,
         physio=physio,
-        status=(
-            Application.Status.ASSESSED
-            if visit_status == JointVisit.Status.DONE
-            else Application.Status.VISIT_BOOKED
-        ),
         after_inpatient_stay=inpatient,
         kind=kind,
-        services=list(codes),
+        services=codes,
     )
-    JointVisitFactory(
-        application=application,
-        status=visit_status,
-        potential_for_independence=potential,
-        motivated_to_train=motivated,
-        scheduled_at=timezone.now() - datetime.timedelta(days=1),
+    flow.book_visit(application, therapist=therapist)
+    if visit_status == JointVisit.Status.DONE:
+        flow.complete_visit(
+            application, therapist=therapist, potential=potential, motivated=motivated
+        )
+    application.refresh_from_db()
+    assert application.status == (
+        Application.Status.ASSESSED
+        if visit_status == JointVisit.Status.DONE
+        else Application.Status.VISIT_BOOKED
     )
     return application
 
