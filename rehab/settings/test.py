@@ -25,5 +25,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
-# Most tests log users in directly; tests/unit/test_two_factor.py turns the requirement on.
+# Most tests log users in directly; tests/unit/rehab/test_two_factor.py turns the requirement on.
 TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", default=[])
