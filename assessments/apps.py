@@ -17,8 +17,13 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
+        from rehab.extensions import citizen_directory
+
+        from .citizen_directory import directory
         from .extension_points import CaseLink, case_links
         from .workflow import Step
+
+        citizen_directory.register(directory)
 
         for link in (
             CaseLink(

@@ -17,9 +17,12 @@ registration order, and a point can be read as often as needed. See docs/adr/ fo
 preferred to signals (typed, ordered, visible in one file per consumer) and to a settings list.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
 
 T = TypeVar("T")
 
@@ -59,24 +62,33 @@ class ExtensionPoint(Generic[T]):
 
 
 @dataclass(frozen=True)
-class CitizenRef:
-    """What the access-log review may show of a citizen: a reference and a display name
-    (already masked for protected identity by the provider)."""
+class CitizenFacts:
+    """What the access-log review knows of a citizen: the pseudonymous reference the log
+    keeps, whether the identity is protected, and the citizen's team."""
 
-    public_id: str
-    display_name: str
+    public_id: UUID
+    protected_identity: bool
+    team_id: int | None
 
 
 class CitizenDirectory(Protocol):
     """Looks citizens up for the access-log review (provided by ``assessments``)."""
 
-    def find_by_identity_number(self, text: str) -> CitizenRef | None:
+    def find_by_identity_number(self, text: str) -> CitizenFacts | None:
         """The citizen with this personnummer or samordningsnummer, in any accepted
-        spelling; ``None`` when the text is no valid number or nobody has it."""
+        spelling; ``None`` when nobody has it. Raises ``ValidationError`` (with the reason)
+        when the text is no valid number."""
         ...
 
-    def names(self, public_ids: set[str]) -> dict[str, str]:
-        """Display names by public id, for the citizens that exist."""
+    def facts(self, public_ids: Iterable[UUID] | QuerySet) -> dict[UUID, CitizenFacts]:
+        """The facts of those of ``public_ids`` that are citizens, by public id, in one
+        query (``public_ids`` may be a queryset of values, used as a subquery)."""
+        ...
+
+    def flagged_condition(self) -> Q:
+        """A filter for ``AccessLogEntry`` rows that concern a citizen with protected
+        identity or a citizen outside the user's team (every citizen, for a user without a
+        team); it refers to the entry's ``citizen_ref`` and ``user__team_id``."""
         ...
 
 

@@ -3,28 +3,28 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import accesslog_views, two_factor, views
 from .permissions import public
+from .views import access_log, health, home, two_factor
 
 handler500 = "rehab.middleware.server_error"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path("login/", public(auth_views.LoginView.as_view()), name="login"),
     path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("i18n/setlang/", public(set_language), name="set_language"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("two-factor/", two_factor.two_factor, name="two_factor"),
-    path("system/", views.system, name="system"),
-    path("system/access-log/", accesslog_views.access_log, name="access_log"),
+    path("system/", home.system, name="system"),
+    path("system/access-log/", access_log.access_log, name="access_log"),
     path(
         "system/access-log/export.csv",
-        accesslog_views.access_log_export,
+        access_log.access_log_export,
         name="access_log_export",
     ),
     path(
         "system/access-log/citizen/",
-        accesslog_views.citizen_access_report,
+        access_log.citizen_access_report,
         name="citizen_access_report",
     ),
     path("", include("assessments.urls")),

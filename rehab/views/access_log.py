@@ -7,28 +7,22 @@ redirects carry only the token.
 """
 
 import csv
-import datetime
 import secrets
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessments.identity import parse_identity_number
-from assessments.models import Citizen
-
-from .accesslog import log_access
-from .models import AccessLogEntry, User
-from .permissions import permission_required
-from .roles import Role
+from .. import selectors
+from ..accesslog import log_access
+from ..forms.access_log import FilterForm, PersonalNumberForm
+from ..models import AccessLogEntry
+from ..permissions import permission_required
+from ..roles import Role
 
 PERMISSION = "rehab.review_access_log"
 PER_PAGE = 50
@@ -48,54 +42,6 @@ CSV_COLUMNS = [
 ROLE_LABELS = {role.value: role.label for role in Role}
 
 
-class PersonalNumberForm(forms.Form):
-    personal_number = forms.CharField(
-        label=_("Personal identity number or coordination number"),
-        max_length=20,
-        help_text=_("YYYYMMDD-NNNN"),
-    )
-
-    def clean_personal_number(self):
-        identity = parse_identity_number(self.cleaned_data["personal_number"])
-        citizen = (
-            Citizen.objects.filter(personal_number=identity.normalised)
-            .only("public_id", "protected_identity", "team_id")
-            .first()
-        )
-        if citizen is None:
-            raise ValidationError(_("No citizen is registered with this number."))
-        self.citizen = citizen
-        self.citizen_ref = citizen.public_id
-        return identity.display
-
-
-class FilterForm(forms.Form):
-    user = forms.ModelChoiceField(
-        label=_("User"),
-        queryset=User.objects.order_by("username"),
-        required=False,
-        empty_label=_("All users"),
-    )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    flagged = forms.BooleanField(label=_("Only flagged entries"), required=False)
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            raise ValidationError(_("The period must not end before it starts."))
-        return data
-
-
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def _remember_citizen(request, citizen_ref) -> str:
     tokens = dict(request.session.get(SESSION_KEY, {}))
     token = secrets.token_urlsafe(12)
@@ -111,53 +57,37 @@ def _citizen_for_token(request, token: str):
     return request.session.get(SESSION_KEY, {}).get(token, False)
 
 
-def _flagged_condition():
-    citizen = Citizen.objects.filter(public_id=OuterRef("citizen_ref"))
-    return Exists(
-        citizen.filter(Q(protected_identity=True) | ~Q(team_id=OuterRef("user__team_id")))
-    ) | (Q(user__team__isnull=True) & Exists(citizen))
-
-
 def _filtered(request):
     """The filter form, the filtered entries, the citizen token and whether it is known."""
     form = FilterForm(request.GET or None)
-    entries = AccessLogEntry.objects.select_related("user").order_by("-at", "-pk")
     token = request.GET.get("c", "")
     citizen_ref = _citizen_for_token(request, token)
-    if citizen_ref is False:
-        entries = entries.none()
-    elif citizen_ref:
-        entries = entries.filter(citizen_ref=citizen_ref)
+    filters = {}
     if form.is_bound:
         if not form.is_valid():
-            return form, entries.none(), token, citizen_ref
-        data = form.cleaned_data
-        if data["user"]:
-            entries = entries.filter(user=data["user"])
-        if data["date_from"]:
-            entries = entries.filter(at__gte=_start_of(data["date_from"]))
-        if data["date_to"]:
-            entries = entries.filter(at__lt=_start_of(data["date_to"] + datetime.timedelta(days=1)))
-        if data["flagged"]:
-            entries = entries.filter(_flagged_condition())
+            return form, AccessLogEntry.objects.none(), token, citizen_ref
+        filters = form.cleaned_data
+    if citizen_ref is False:
+        return form, AccessLogEntry.objects.none(), token, citizen_ref
+    entries = selectors.access_log_entries(
+        citizen_ref=citizen_ref,
+        user=filters.get("user"),
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+        flagged=bool(filters.get("flagged")),
+    )
     return form, entries, token, citizen_ref
 
 
 def _annotate(entries, citizens) -> None:
-    """Set the pseudonymous reference and the flags on each entry."""
+    """Set the pseudonymous reference and the flags on each entry (``citizens``: the facts
+    of its citizens by public id)."""
     for entry in entries:
         citizen = citizens.get(entry.citizen_ref)
         entry.short_ref = str(entry.citizen_ref)[:8]
         entry.role_labels = [ROLE_LABELS.get(name, name) for name in entry.roles.split(",") if name]
         entry.protected = bool(citizen and citizen.protected_identity)
         entry.outside_team = citizen is not None and citizen.team_id != entry.user.team_id
-
-
-def _citizens_for(refs_or_queryset) -> dict:
-    rows = Citizen.objects.filter(public_id__in=refs_or_queryset).only(
-        "public_id", "protected_identity", "team_id"
-    )
-    return {citizen.public_id: citizen for citizen in rows}
 
 
 @permission_required(PERMISSION)
@@ -173,7 +103,7 @@ def access_log(request):
             return redirect(_url_with(request, c=token))
     form, entries, token, citizen_ref = _filtered(request)
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
-    _annotate(page, _citizens_for([entry.citizen_ref for entry in page]))
+    _annotate(page, selectors.citizen_facts([entry.citizen_ref for entry in page]))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -216,7 +146,7 @@ def _csv_response(filename: str):
 def access_log_export(request):
     _form, entries, _token, _ref = _filtered(request)
     rows = list(entries)
-    _annotate(rows, _citizens_for(entries.values("citizen_ref")))
+    _annotate(rows, selectors.citizen_facts(entries.values("citizen_ref")))
     response, writer = _csv_response("access-log.csv")
     writer.writerow(CSV_COLUMNS)
     for entry in rows:
@@ -246,11 +176,7 @@ def citizen_access_report(request):
     entries = None
     if request.method == "POST" and form.is_valid():
         citizen_ref = form.citizen_ref
-        entries = list(
-            AccessLogEntry.objects.filter(citizen_ref=citizen_ref)
-            .select_related("user")
-            .order_by("-at", "-pk")
-        )
+        entries = list(selectors.access_log_entries(citizen_ref=citizen_ref))
         _annotate(entries, {citizen_ref: form.citizen})
         log_access(request, [citizen_ref], AccessLogEntry.Action.EXPORT)
         if request.POST.get("format") == "csv":

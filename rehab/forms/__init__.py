@@ -1,0 +1,1 @@
+"""Forms of rehab's own pages, one module per feature."""

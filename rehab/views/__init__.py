@@ -1,0 +1,1 @@
+"""Views of rehab's own pages, one module per feature."""
