@@ -14,7 +14,7 @@ from assessments import workflow
 from assessments.display import citizen_display_name
 from assessments.models import Application
 from assessments.selectors import case_facts
-from assessments.views.common import add_form_errors as _add_errors
+from assessments.views.common import add_form_errors
 from assessments.views.common import application_from_url
 from rehab.accesslog import log_access
 from rehab.models import AccessLogEntry
@@ -47,7 +47,7 @@ def _call(form, service) -> bool:
     try:
         service(form.cleaned_data)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_form_errors(form, error)
         return False
     return True
 

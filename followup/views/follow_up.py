@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from assessments.views.common import add_form_errors as _add_errors
+from assessments.views.common import add_form_errors
 from assessments.views.common import application_from_url, case_page
 from followup import selectors, services
 from followup.forms.follow_up import FollowUpForm
@@ -39,7 +39,7 @@ def follow_up(request, public_id, months):
                 close_reason=form.cleaned_data["close_reason"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             log_access(request, [application.citizen.public_id], AccessLogEntry.Action.UPDATE)
             messages.success(request, _("The follow-up was recorded."))
