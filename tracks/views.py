@@ -14,8 +14,7 @@ from assessments import workflow
 from assessments.display import citizen_display_name
 from assessments.models import Application
 from assessments.selectors import case_facts
-from assessments.views.common import add_form_errors
-from assessments.views.common import application_from_url
+from assessments.views.common import add_form_errors, application_from_url
 from rehab.accesslog import log_access
 from rehab.models import AccessLogEntry
 from rehab.permissions import permission_required

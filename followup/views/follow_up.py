@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from assessments.views.common import add_form_errors
-from assessments.views.common import application_from_url, case_page
+from assessments.views.common import add_form_errors, application_from_url, case_page
 from followup import selectors, services
 from followup.forms.follow_up import FollowUpForm
 from rehab.accesslog import log_access
