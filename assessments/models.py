@@ -459,6 +459,11 @@ class Decision(Versioned):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # A decision before the joint visit (or before the assessment basis) is an urgent one
+    # (brådskande beslut) and says why; see workflow.RECORD_DECISION.
+    urgent_reason = models.TextField(
+        _("reason for an urgent decision"), blank=True, max_length=2000
+    )
 
     history = HistoricalRecords()
 

@@ -57,16 +57,25 @@ class CaseFacts:
     """
 
     status: str
+    # The day the facts are read (for rules such as "a visit is done on or after its day").
+    today: datetime.date | None = None
     received_on: datetime.date | None = None
     visit_booked: bool = False
     visit_done: bool = False
+    # The day of the joint visit that counts: the completed one, else the booked one.
+    visit_on: datetime.date | None = None
     # Of the latest completed visit: True, False or not answered (None).
     potential_for_independence: bool | None = None
     track_confirmed: bool = False
     handover_recorded: bool = False
     basis_written: bool = False
     basis_handed_over: bool = False
+    # The day the case left the tracks for the decision: the assessment basis handed over,
+    # or the handover recorded when there was no potential.
+    handed_over_on: datetime.date | None = None
     decided_on: datetime.date | None = None
+    # The decision was taken as an urgent one, with a stated reason.
+    urgent_decision: bool = False
     follow_ups_due: int = 0
     closure_recorded: bool = False
 
@@ -117,12 +126,24 @@ def _no_potential(facts: CaseFacts) -> bool:
     return facts.potential_for_independence is False
 
 
+def _on_or_after(later: datetime.date | None, earlier: datetime.date | None) -> bool:
+    return later is None or earlier is None or later >= earlier
+
+
 def _decided_not_before_receipt(facts: CaseFacts) -> bool:
-    return (
-        facts.decided_on is None
-        or facts.received_on is None
-        or facts.decided_on >= facts.received_on
+    return _on_or_after(facts.decided_on, facts.received_on)
+
+
+def _decided_after_the_assessment(facts: CaseFacts) -> bool:
+    """Receipt ≤ joint visit ≤ handover ≤ decision, unless the decision is an urgent one."""
+    return facts.urgent_decision or (
+        _on_or_after(facts.decided_on, facts.visit_on)
+        and _on_or_after(facts.decided_on, facts.handed_over_on)
     )
+
+
+def _visit_day_has_come(facts: CaseFacts) -> bool:
+    return _on_or_after(facts.today, facts.visit_on)
 
 
 VISIT_DONE = Requirement(
@@ -141,7 +162,14 @@ COMPLETE_VISIT = Move(
     frozenset({Status.VISIT_BOOKED, Status.ASSESSED}),
     Status.ASSESSED,
     _("Only a booked visit can be completed."),
-    (Requirement(_visit_done, _("Only a booked visit can be completed.")),),
+    (
+        Requirement(
+            _visit_day_has_come,
+            _("The joint visit can be marked done on or after the day it was booked for."),
+            before=True,
+        ),
+        Requirement(_visit_done, _("Only a booked visit can be completed.")),
+    ),
 )
 CONFIRM_TRACK = Move(
     "confirm_track",
@@ -212,6 +240,13 @@ RECORD_DECISION = Move(
         Requirement(
             _decided_not_before_receipt,
             _("The decision cannot be dated before the application was received."),
+        ),
+        Requirement(
+            _decided_after_the_assessment,
+            _(
+                "The decision is dated before the joint visit or the handover of the "
+                "assessment: date it later, or record it as an urgent decision with a reason."
+            ),
         ),
     ),
 )
@@ -387,3 +422,78 @@ def why_not_start(move: Move, facts: CaseFacts) -> "StrOrPromise":
         if requirement.before and not requirement.holds(facts):
             return requirement.message
     return move.refusal
+
+
+# --- What each status implies ----------------------------------------------------------------
+
+
+def _visit_for_status(facts: CaseFacts) -> bool:
+    return facts.visit_done
+
+
+def _left_the_tracks(facts: CaseFacts) -> bool:
+    return (facts.track_confirmed and facts.basis_handed_over) or facts.handover_recorded
+
+
+IMPLIED: dict[str, tuple[Requirement, ...]] = {
+    Status.RECEIVED: (),
+    Status.VISIT_BOOKED: (Requirement(_visit_booked, _("a booked joint visit")),),
+    Status.ASSESSED: (Requirement(_visit_for_status, _("a completed joint visit")),),
+    Status.IN_TRACK: (
+        Requirement(_visit_for_status, _("a completed joint visit")),
+        Requirement(lambda f: f.track_confirmed, _("a confirmed track")),
+    ),
+    Status.AWAITING_DECISION: (
+        Requirement(_visit_for_status, _("a completed joint visit")),
+        Requirement(_left_the_tracks, _("a handed-over assessment basis or a handover")),
+    ),
+    Status.DECIDED: (
+        Requirement(_left_the_tracks, _("a handed-over assessment basis or a handover")),
+        Requirement(lambda f: f.decision_recorded, _("a decision")),
+    ),
+    Status.FOLLOW_UP_DUE: (
+        Requirement(lambda f: f.decision_recorded, _("a decision")),
+        Requirement(lambda f: f.follow_ups_due > 0, _("a follow-up that has fallen due")),
+    ),
+    Status.CLOSED: (
+        Requirement(lambda f: f.decision_recorded, _("a decision")),
+        Requirement(lambda f: f.closure_recorded, _("a closure with its reason")),
+    ),
+}
+
+DATES_IN_ORDER = (
+    Requirement(
+        lambda f: _on_or_after(f.visit_on, f.received_on) or not (f.visit_done or f.visit_booked),
+        _("the joint visit on or after the day the application was received"),
+    ),
+    Requirement(
+        lambda f: _on_or_after(f.handed_over_on, f.visit_on),
+        _("the handover on or after the joint visit"),
+    ),
+    Requirement(_decided_not_before_receipt, _("the decision on or after the receipt")),
+    Requirement(
+        _decided_after_the_assessment,
+        _("the decision on or after the joint visit and the handover, unless urgent"),
+    ),
+)
+
+
+def missing_for_status(facts: CaseFacts) -> list["StrOrPromise"]:
+    """What the case's status implies that its records do not show (empty when the case
+    tells the truth): the records each status needs and dates that run in order."""
+    return [
+        requirement.message
+        for requirement in (*IMPLIED[facts.status], *DATES_IN_ORDER)
+        if not requirement.holds(facts)
+    ]
+
+
+def intervention_day_problem(
+    day: datetime.date, *, visit_on: datetime.date | None, today: datetime.date
+) -> "StrOrPromise | None":
+    """An intervention is dated between the joint visit and today."""
+    if day > today:
+        return _("The date cannot be in the future.")
+    if visit_on is not None and day < visit_on:
+        return _("An intervention cannot be dated before the joint home visit.")
+    return None

@@ -32,13 +32,22 @@ def proposal_from(application: Application, visit: JointVisit | None) -> Proposa
     )
 
 
-def workflow_facts(application: Application) -> dict[str, bool]:
+def workflow_facts(application: Application) -> dict:
     """The facts of the tracks stage that the case's workflow reads (registered in
     ``tracks.apps`` into ``assessments.extension_points.case_facts``)."""
-    return {
+    facts: dict = {
         "track_confirmed": TrackAssignment.objects.filter(application=application).exists(),
-        "handover_recorded": Handover.objects.filter(application=application).exists(),
+        "handover_recorded": False,
     }
+    handed_over_on = (
+        Handover.objects.filter(application=application)
+        .values_list("handed_over_on", flat=True)
+        .first()
+    )
+    if handed_over_on is not None:
+        facts["handover_recorded"] = True
+        facts["handed_over_on"] = handed_over_on
+    return facts
 
 
 def case_section(request, application: Application) -> dict | None:

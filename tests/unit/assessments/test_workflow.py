@@ -241,3 +241,85 @@ def followup_record(follow_up, officer, *, close_reason, version):
         services=[],
         close_reason=close_reason,
     )
+
+
+# --- Dates in order ----------------------------------------------------------------------------
+
+MARCH = [datetime.date(2026, 3, day) for day in range(32)[1:]]
+
+
+def test_a_visit_is_marked_done_on_or_after_its_day():
+    booked = CaseFacts(
+        status=Status.VISIT_BOOKED, visit_booked=True, visit_on=MARCH[10], today=MARCH[9]
+    )
+    assert not workflow.can(workflow.COMPLETE_VISIT, booked)
+    with translation.override("en"):
+        assert str(workflow.why_not_start(workflow.COMPLETE_VISIT, booked)) == (
+            "The joint visit can be marked done on or after the day it was booked for."
+        )
+    on_the_day = CaseFacts(
+        status=Status.VISIT_BOOKED, visit_booked=True, visit_on=MARCH[10], today=MARCH[10]
+    )
+    assert workflow.can(workflow.COMPLETE_VISIT, on_the_day)
+
+
+def decision_facts(status=Status.AWAITING_DECISION, **dates):
+    return CaseFacts(
+        status=status,
+        received_on=MARCH[0],
+        visit_on=MARCH[5],
+        handed_over_on=MARCH[9],
+        visit_done=True,
+        track_confirmed=True,
+        basis_handed_over=True,
+        **dates,
+    )
+
+
+def test_a_decision_comes_after_the_visit_and_the_handover_unless_urgent():
+    assert workflow.refusal(workflow.RECORD_DECISION, decision_facts(decided_on=MARCH[9])) is None
+    before_handover = decision_facts(decided_on=MARCH[8])
+    with translation.override("en"):
+        assert str(workflow.refusal(workflow.RECORD_DECISION, before_handover)).startswith(
+            "The decision is dated before the joint visit or the handover"
+        )
+    urgent = decision_facts(decided_on=MARCH[2], urgent_decision=True)
+    assert workflow.refusal(workflow.RECORD_DECISION, urgent) is None
+    # Never before the receipt, urgent or not.
+    too_early = CaseFacts(
+        status=Status.AWAITING_DECISION,
+        received_on=MARCH[3],
+        decided_on=MARCH[2],
+        urgent_decision=True,
+    )
+    with translation.override("en"):
+        assert str(workflow.refusal(workflow.RECORD_DECISION, too_early)) == (
+            "The decision cannot be dated before the application was received."
+        )
+
+
+def test_an_intervention_is_dated_between_the_visit_and_today():
+    assert workflow.intervention_day_problem(MARCH[5], visit_on=MARCH[5], today=MARCH[9]) is None
+    with translation.override("en"):
+        assert str(
+            workflow.intervention_day_problem(MARCH[4], visit_on=MARCH[5], today=MARCH[9])
+        ) == ("An intervention cannot be dated before the joint home visit.")
+        assert str(
+            workflow.intervention_day_problem(MARCH[10], visit_on=MARCH[5], today=MARCH[9])
+        ) == ("The date cannot be in the future.")
+
+
+def test_a_status_without_its_records_is_reported():
+    with translation.override("en"):
+        assert [str(m) for m in workflow.missing_for_status(CaseFacts(status=Status.DECIDED))] == [
+            "a handed-over assessment basis or a handover",
+            "a decision",
+        ]
+        backwards = decision_facts(decided_on=MARCH[9], status=Status.DECIDED)
+        assert workflow.missing_for_status(backwards) == []
+        visit_before_receipt = CaseFacts(
+            status=Status.ASSESSED, visit_done=True, received_on=MARCH[5], visit_on=MARCH[4]
+        )
+        assert [str(m) for m in workflow.missing_for_status(visit_before_receipt)] == [
+            "the joint visit on or after the day the application was received"
+        ]
