@@ -3,6 +3,7 @@ who must do so and the middleware that enforces it are in ``rehab.two_factor``."
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -29,7 +30,11 @@ def two_factor(request):
             otp_login(request, device)
             messages.success(request, _("Two-factor authentication is on for your account."))
             next_url = request.GET.get("next", "")
-            return redirect(next_url if next_url.startswith("/") else "home")
+            safe = url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
+            # Only a path on this site: "//host/…" and "/\\host" are other sites.
+            return redirect(next_url if safe and next_url.startswith("/") else "home")
         form.add_error("token", _("The code is wrong or has expired. Try the next code."))
     return render(
         request,

@@ -72,3 +72,20 @@ def test_a_case_officer_may_turn_it_on_and_is_then_asked_for_the_code(
     assert response.status_code == 302 and "/two-factor/" in response["Location"]
     client.post(reverse("two_factor"), {"token": code(device)})
     assert client.get(reverse("assessments:work_queue")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    ["//evil.example/", "/\\evil.example/", "https://evil.example/", "///evil.example/"],
+)
+def test_after_the_code_only_a_path_on_this_site_is_followed(
+    client, demo_users, demo_password, next_url
+):
+    log_in(client, "enhetschef", demo_password)
+    client.get(reverse("two_factor"))
+    device = TOTPDevice.objects.get(user=demo_users["enhetschef"])
+    done = client.post(
+        reverse("two_factor"), {"token": code(device)}, QUERY_STRING=f"next={next_url}"
+    )
+    assert done.status_code == 302
+    assert done["Location"] == "/"
