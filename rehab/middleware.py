@@ -13,6 +13,7 @@ import sys
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
 
@@ -65,3 +66,19 @@ def server_error(request):
     if isinstance(error, (OperationalError, InterfaceError)):
         return database_unavailable(request)
     return HttpResponseServerError(render_to_string("500.html"))
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages for a signed-in user hold personal data: no browser or proxy may keep a copy
+    (``Cache-Control: no-store``), so Back after logging out or a shared computer shows
+    nothing. Static files (served by WhiteNoise before this) keep their own caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
