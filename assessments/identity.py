@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from personnummer import personnummer
 
+from rehab.identity_numbers import normalise_separators
+
 SHAPE = re.compile(r"^(?P<century>\d{2})?(?P<date>\d{6})(?P<sep>[-+]?)(?P<serial>\d{4})$")
 
 
@@ -30,7 +32,7 @@ class IdentityNumber:
 
 def parse_identity_number(raw: str) -> IdentityNumber:
     """Validate and normalise; raise ValidationError with a message per kind of mistake."""
-    text = re.sub(r"\s", "", raw or "")
+    text = normalise_separators(raw)
     match = SHAPE.match(text)
     if not match:
         raise ValidationError(
@@ -92,4 +94,4 @@ def _full_year(two_digits: str, separator: str) -> int:
 
 
 def looks_like_identity_number(text: str) -> bool:
-    return bool(SHAPE.match(re.sub(r"\s", "", text or "")))
+    return bool(SHAPE.match(normalise_separators(text)))

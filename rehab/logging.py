@@ -1,10 +1,9 @@
 """Log filters: no personal identity number ever reaches a log line."""
 
 import logging
-import re
 
-# 12 or 10 digits with an optional separator, as personnummer and samordningsnummer are written.
-IDENTITY_NUMBER = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
+from .identity_numbers import IDENTITY_NUMBER
+
 REPLACEMENT = "[personnummer]"
 
 

@@ -40,7 +40,21 @@ def test_numbers_and_dates_are_shown_in_swedish_format():
 
 @pytest.mark.parametrize(
     "text",
-    ["19121212-1212", "191212121212", "121212-1212", "1212121212", "121212+1212"],
+    [
+        "19121212-1212",
+        "191212121212",
+        "121212-1212",
+        "1212121212",
+        "121212+1212",
+        "19410317\u20132385",  # en dash, as Word writes it
+        "19410317\u22122385",  # minus sign
+        "19410317\u20112385",  # non-breaking hyphen
+        "19410317\u00a02385",  # non-breaking space
+        "19410317%E2%80%932385",  # en dash in a URL
+        "19410317%C2%A02385",  # non-breaking space in a URL
+        "19410317+2385",
+        "19410317%2B2385",
+    ],
 )
 def test_identity_numbers_are_redacted_from_log_lines(text):
     assert text not in redact(f"looked up {text} today")
