@@ -75,6 +75,9 @@ class JointVisitForm(forms.ModelForm):
                 coerce=lambda value: {"True": True, "False": False}.get(value),
                 empty_value=None,
             )
+        # Not required to save a draft, but to complete the visit (see the service).
+        for name in ("potential_for_independence", "potential_reasoning"):
+            self.fields[name].required_to_complete = True
         self.life_areas = list(life_areas)
         needs = needs or {}
         self.need_fields = []
@@ -120,3 +123,27 @@ class JointVisitForm(forms.ModelForm):
 
     def findings(self) -> dict:
         return {name: self.cleaned_data[name] for name in VISIT_FINDING_FIELDS}
+
+    def draft_data(self, data) -> dict[str, str]:
+        """The fields a user has typed so far, as posted, kept as a draft without checking."""
+        return {
+            name: data[name]
+            for name in self.fields
+            if name != "version" and isinstance(data.get(name), str)
+        }
+
+    def draft_differences(self, draft_data: dict) -> list[tuple[str, str]]:
+        """(label, value) of each field where an older draft says something else than the
+        saved visit, so that what was typed can be copied back by hand."""
+        differences = []
+        for name, value in draft_data.items():
+            if name not in self.fields or str(value) == str(self[name].initial or ""):
+                continue
+            field = self.fields[name]
+            if hasattr(field, "choices"):
+                value = next(
+                    (str(label) for key, label in field.choices if str(key) == str(value)), value
+                )
+            if value:
+                differences.append((str(field.label), value))
+        return differences
