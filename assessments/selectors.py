@@ -221,6 +221,7 @@ def work_queue_counts(*, user: User, today: datetime.date | None = None) -> dict
         open=Count("pk"),
         to_book=Count("pk", filter=Q(status=Application.Status.RECEIVED)),
         overdue=Count("pk", filter=overdue_condition(today)),
+        follow_up_due=Count("pk", filter=Q(status=Application.Status.FOLLOW_UP_DUE)),
     )
 
 

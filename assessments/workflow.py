@@ -346,6 +346,7 @@ class Step(enum.StrEnum):
     ASSESSMENT_BASIS_PDF = "assessment_basis_pdf"
     DECISION = "decision"
     POSITIVE_EXAMPLE = "positive_example"
+    FOLLOW_UP = "follow_up"
 
 
 @dataclass(frozen=True)
@@ -390,6 +391,12 @@ STEP_RULES: tuple[StepRule, ...] = (
         Step.DECISION,
         lambda f: may_start(RECORD_DECISION, f),
         primary=lambda f: f.status == Status.AWAITING_DECISION,
+    ),
+    # A follow-up has fallen due: the case waits for it.
+    StepRule(
+        Step.FOLLOW_UP,
+        lambda f: f.follow_ups_due > 0,
+        primary=lambda f: f.status == Status.FOLLOW_UP_DUE,
     ),
 )
 

@@ -40,6 +40,14 @@ class FollowupConfig(AppConfig):
                 document=True,
             )
         )
+        case_links.register(
+            CaseLink(
+                Step.FOLLOW_UP,
+                _("Record the follow-up"),
+                "followup:next_follow_up",
+                "followup.record_follow_up",
+            )
+        )
         case_sections.register(
             CaseSection("followup/_case_follow_ups.html", selectors.case_section)
         )

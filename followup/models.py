@@ -61,6 +61,10 @@ class FollowUp(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     level_now = models.PositiveSmallIntegerField(_("needs level now"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=4000)
+    # Why it was recorded before its due date (a citizen may call early); empty otherwise.
+    early_reason = models.TextField(
+        _("reason for recording before the due date"), blank=True, max_length=1000
+    )
     performed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -11,6 +11,8 @@ def ordered_the_report(user, report):
 
 rules.add_perm("followup.view_overview", is_manager)
 rules.add_perm("followup.record_follow_up", is_case_officer & in_users_team)
+# The case officer's own list of follow-ups (scoped to her cases by the selector).
+rules.add_perm("followup.view_my_follow_ups", is_case_officer)
 # The what-if page reads no case data: it tries the savings models on uploaded figures.
 rules.add_perm("followup.use_whatif", is_manager | is_admin)
 # Reports: managers and administrators order them; each sees and downloads only their own

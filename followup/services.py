@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +24,8 @@ from .models import (
     PositiveExample,
 )
 
+logger = logging.getLogger(__name__)
+
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day ``months`` later, or the month's last day (31 Jan + 1 → 28/29 Feb)."""
@@ -36,10 +39,27 @@ def intervals_for(track: int | None) -> list[int]:
 
 
 def schedule_follow_ups(*, decision: Decision) -> int:
-    """Create the follow-ups a decision calls for; running it again creates nothing twice."""
+    """Create the follow-ups a decision calls for and keep the others on its date.
+
+    Run after every save of the decision (``after_decision``): a follow-up not yet done is
+    moved to the decision's date + its months (back to "scheduled" if that is after today),
+    a done one is left as it was, and an interval already scheduled is not created twice.
+    Returns the number of follow-ups created."""
     application = decision.application
     assignment = getattr(application, "track_assignment", None)
     track = assignment.track if assignment is not None else None
+    today = timezone.localdate()
+    existing = {item.months: item for item in FollowUp.objects.filter(application=application)}
+    for item in existing.values():
+        if item.status == FollowUp.Status.DONE:
+            continue
+        due_on = add_months(decision.decided_on, item.months)
+        status = item.status
+        if status == FollowUp.Status.DUE and due_on > today:
+            status = FollowUp.Status.SCHEDULED
+        if (due_on, status) != (item.due_on, item.status):
+            item.due_on, item.status, item.version = due_on, status, item.version + 1
+            item.save(update_fields=["due_on", "status", "version"])
     created = FollowUp.objects.bulk_create(
         [
             FollowUp(
@@ -48,6 +68,7 @@ def schedule_follow_ups(*, decision: Decision) -> int:
                 due_on=add_months(decision.decided_on, months),
             )
             for months in intervals_for(track)
+            if months not in existing
         ],
         ignore_conflicts=True,
     )
@@ -72,8 +93,14 @@ def mark_follow_ups_due(*, today: datetime.date | None = None) -> dict[str, int]
         status=Application.Status.DECIDED,
     ).order_by("pk")
     moved = 0
-    for application in queued.iterator():
-        move_status(application, workflow.FOLLOW_UP_FALLS_DUE)
+    for application in queued:
+        # One case the workflow refuses must not keep the others out of the queue.
+        try:
+            with transaction.atomic():
+                move_status(application, workflow.FOLLOW_UP_FALLS_DUE)
+        except ValidationError:
+            logger.warning("case %s: follow-up due refused by the workflow", application.pk)
+            continue
         moved += 1
     return {"scheduled": scheduled, "due": due, "queued": moved}
 
@@ -88,20 +115,36 @@ def follow_up_record(
     level_now: int | None = None,
     attainments: dict[int, str] | None = None,
     notes: str = "",
-    eq5d: dict | None = None,
+    instruments: dict[str, dict] | None = None,
+    early_reason: str = "",
     close_reason: str = "",
 ) -> FollowUp:
-    """Record what the follow-up found; optionally close the case with a reason."""
+    """Record what the follow-up found; optionally close the case with a reason.
+
+    A follow-up not yet due may be recorded early (a citizen may call before the date) when
+    ``early_reason`` says why. ``instruments`` maps an instrument's code to its answers; each
+    is scored and stored for the follow-up occasion, and a refusal comes back keyed
+    ``<code>-<field>``, the names of the form's instrument fields."""
     application = follow_up.application
-    if follow_up.status == FollowUp.Status.SCHEDULED and follow_up.due_on > add_months(
-        timezone.localdate(), 1
-    ):
-        raise ValidationError(_("This follow-up is not due yet."))
+    early_reason = (early_reason or "").strip()
+    current = FollowUp.objects.filter(pk=follow_up.pk).values_list("status", flat=True).first()
+    early = current == FollowUp.Status.SCHEDULED and follow_up.due_on > timezone.localdate()
+    if early and not early_reason:
+        raise ValidationError(
+            {
+                "early_reason": _(
+                    "This follow-up is due on %(due)s. To record it before then, give the "
+                    "reason (for example that the citizen called)."
+                )
+                % {"due": f"{follow_up.due_on:%Y-%m-%d}"}
+            }
+        )
     updated = FollowUp.objects.filter(pk=follow_up.pk, version=expected_version).update(
         status=FollowUp.Status.DONE,
         done_on=timezone.localdate(),
         level_now=level_now,
         notes=notes,
+        early_reason=early_reason if early else "",
         performed_by=actor,
         version=F("version") + 1,
     )
@@ -122,14 +165,7 @@ def follow_up_record(
         for goal_id, value in (attainments or {}).items()
         if value and goal_id in goals
     )
-    if eq5d:
-        instrument_record(
-            application=application,
-            instrument="eq5d5l",
-            answers=eq5d,
-            actor=actor,
-            occasion=InstrumentResult.Occasion.FOLLOW_UP,
-        )
+    _record_instruments(application=application, actor=actor, instruments=instruments or {})
     if close_reason:
         CaseClosure.objects.update_or_create(
             application=application,
@@ -145,6 +181,30 @@ def follow_up_record(
     ):
         move_status(application, workflow.FOLLOW_UPS_DONE)
     return follow_up
+
+
+def _record_instruments(*, application: Application, actor: User, instruments: dict) -> None:
+    """Score and store each instrument for the follow-up occasion; every refusal is raised
+    at once, keyed by the instrument's code and field."""
+    errors: dict[str, list] = {}
+    for code, answers in instruments.items():
+        try:
+            with transaction.atomic():
+                instrument_record(
+                    application=application,
+                    instrument=code,
+                    answers=answers,
+                    actor=actor,
+                    occasion=InstrumentResult.Occasion.FOLLOW_UP,
+                )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, field_errors in error.error_dict.items():
+                    errors.setdefault(f"{code}-{field}", []).extend(field_errors)
+            else:
+                errors.setdefault(code, []).extend(error.error_list)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _status_now(application: Application) -> str:

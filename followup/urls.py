@@ -1,10 +1,16 @@
 from django.urls import path
 
-from followup.views import follow_up, overview, positive_example, reports, whatif
+from followup.views import follow_up, my_follow_ups, overview, positive_example, reports, whatif
 
 app_name = "followup"
 urlpatterns = [
     path("overview/", overview.overview, name="overview"),
+    path("follow-ups/", my_follow_ups.my_follow_ups, name="my_follow_ups"),
+    path(
+        "applications/<uuid:public_id>/follow-ups/next/",
+        follow_up.next_follow_up,
+        name="next_follow_up",
+    ),
     path(
         "applications/<uuid:public_id>/follow-ups/<int:months>/",
         follow_up.follow_up,

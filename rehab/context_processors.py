@@ -6,6 +6,7 @@ from .roles import Role, roles_of
 # (url name, label, roles that see the link)
 MENU = [
     ("assessments:work_queue", _("Work queue"), {Role.CASE_OFFICER}),
+    ("followup:my_follow_ups", _("My follow-ups"), {Role.CASE_OFFICER}),
     ("assessments:my_visits", _("My visits"), {Role.THERAPIST, Role.PHYSIO}),
     ("followup:overview", _("Overview"), {Role.MANAGER}),
     ("system", _("System administration"), {Role.ADMIN}),

@@ -1,15 +1,12 @@
-"""The form a case officer fills in at a due follow-up."""
+"""The form a case officer fills in at a follow-up."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from assessments import scoring
+from assessments.forms.instruments import FORMS as INSTRUMENT_FORMS
 from assessments.services import ServiceRequest
 from followup.models import CaseClosure, FollowUp
-
-EQ5D_CHOICES = [("", "—")] + [
-    (level.value, f"{level.value} – {level.label}") for level in scoring.Eq5dLevel
-]
 
 
 class FollowUpForm(forms.Form):
@@ -25,26 +22,41 @@ class FollowUpForm(forms.Form):
         required=False,
         choices=[("", _("No, the case stays open"))] + CaseClosure.Reason.choices,
     )
-    vas = forms.IntegerField(label=_("EQ-5D-5L: health today (VAS)"), required=False)
 
-    def __init__(self, *args, services_now, goals, **kwargs):
+    def __init__(self, *args, services_now, goals, instruments=(), early=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if early:
+            self.fields["early_reason"] = forms.CharField(
+                label=_("Reason for recording before the due date"),
+                help_text=_("For example: the citizen called and wants to be followed up now."),
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
         self.service_rows = []
-        for service, minutes in services_now:
+        for row in services_now:
+            service = row.service
             name = f"minutes_{service.code}"
             if service.has_minutes:
+                granted = (
+                    _("Granted: %(minutes)s min/week") % {"minutes": row.granted_minutes or 0}
+                    if row.granted
+                    else _("Not granted")
+                )
                 self.fields[name] = forms.IntegerField(
                     label=_("%(service)s, minutes per week now") % {"service": service.name},
                     required=False,
                     min_value=0,
                     max_value=5000,
-                    initial=minutes,
+                    initial=row.granted_minutes if row.granted else None,
+                    help_text=granted,
                 )
             else:
                 self.fields[name] = forms.BooleanField(
                     label=_("%(service)s now") % {"service": service.name},
                     required=False,
-                    initial=minutes is not None,
+                    initial=row.granted,
+                    help_text=_("Granted") if row.granted else _("Not granted"),
                 )
             self.service_rows.append((service, self[name]))
         self.goal_fields = []
@@ -57,18 +69,38 @@ class FollowUpForm(forms.Form):
                 choices=FollowUp.Attainment.choices,
             )
             self.goal_fields.append(self[name])
-        self.eq5d_fields = []
-        for item in scoring.EQ5D_DIMENSIONS:
-            self.fields[item.code] = forms.TypedChoiceField(
-                label=item.label,
-                required=False,
-                choices=EQ5D_CHOICES,
-                coerce=int,
-                empty_value=None,
-            )
-            self.eq5d_fields.append(self[item.code])
         self.goals = list(goals)
-        self.services_now = [service for service, _minutes in services_now]
+        self.services_now = [row.service for row in services_now]
+        # One sub-form per instrument the follow-up repeats, its fields named "<code>-<item>";
+        # an instrument left blank is not recorded, one begun is scored in full.
+        self.instrument_forms = []
+        for repeat in instruments:
+            form_class = INSTRUMENT_FORMS.get(repeat.spec.code)
+            if form_class is None:
+                continue
+            subform = form_class(self.data or None, prefix=repeat.spec.code)
+            subform.use_required_attribute = False
+            for field in subform.fields.values():
+                field.required = False
+            self.instrument_forms.append(
+                {"spec": repeat.spec, "at_assessment": repeat.at_assessment, "form": subform}
+            )
+
+    def _answered(self, subform) -> bool:
+        for name in subform.fields:
+            value = subform[name].value()
+            if value not in (None, "", [], ()):
+                return True
+        return False
+
+    def is_valid(self):
+        main = super().is_valid()
+        answered = [
+            entry["form"].is_valid()
+            for entry in self.instrument_forms
+            if self.is_bound and self._answered(entry["form"])
+        ]
+        return main and all(answered)
 
     def services(self) -> list[ServiceRequest]:
         requests = []
@@ -83,10 +115,25 @@ class FollowUpForm(forms.Form):
     def attainments(self) -> dict[int, str]:
         return {goal.pk: self.cleaned_data.get(f"goal_{goal.pk}") for goal in self.goals}
 
-    def eq5d(self) -> dict | None:
-        """The EQ-5D-5L answers, or None when none was given (it is optional)."""
-        codes = [item.code for item in scoring.EQ5D_DIMENSIONS] + ["vas"]
-        values = {code: self.cleaned_data.get(code) for code in codes}
-        if all(value in (None, "") for value in values.values()):
-            return None
-        return values
+    def instrument_answers(self) -> dict[str, dict]:
+        """The answers of each instrument begun, by its code (the blank ones are left out)."""
+        return {
+            entry["spec"].code: entry["form"].answers()
+            for entry in self.instrument_forms
+            if self._answered(entry["form"])
+        }
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Put the service's refusal next to the field: an instrument's under its own
+        fields (keyed "<code>-<item>"), the others on this form or above it."""
+        subforms = {entry["spec"].code: entry["form"] for entry in self.instrument_forms}
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for key, errors in error.error_dict.items():
+            code, _sep, field = key.partition("-")
+            subform = subforms.get(code)
+            if subform is not None:
+                subform.add_error(field if field in subform.fields else None, errors)
+            else:
+                self.add_error(key if key in self.fields else None, errors)

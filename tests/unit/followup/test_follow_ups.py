@@ -94,12 +94,12 @@ def test_the_case_officer_records_a_follow_up_and_closes_the_case(client, office
             "minutes_trygghetslarm": "on",
             "level_now": "1",
             f"goal_{goal.pk}": "achieved",
-            "mobility": "1",
-            "self_care": "1",
-            "usual_activities": "2",
-            "pain_discomfort": "1",
-            "anxiety_depression": "1",
-            "vas": "80",
+            "eq5d5l-mobility": "1",
+            "eq5d5l-self_care": "1",
+            "eq5d5l-usual_activities": "2",
+            "eq5d5l-pain_discomfort": "1",
+            "eq5d5l-anxiety_depression": "1",
+            "eq5d5l-vas": "80",
             "close_reason": "needs_ended",
         },
     )
@@ -124,10 +124,15 @@ def test_an_incomplete_eq5d_is_refused_next_to_the_field(client, officer, decide
     client.force_login(officer)
     response = client.post(
         reverse("followup:follow_up", args=[decided.public_id, 3]),
-        {"version": item.version, "minutes_stad": "30", "vas": "80"},
+        {"version": item.version, "minutes_stad": "30", "eq5d5l-vas": "80"},
     )
     assert response.status_code == 200
-    assert response.context["form"].errors.get("mobility")
+    eq5d = next(
+        entry["form"]
+        for entry in response.context["form"].instrument_forms
+        if entry["spec"].code == "eq5d5l"
+    )
+    assert eq5d.errors.get("mobility")
     item.refresh_from_db()
     assert item.status == FollowUp.Status.DUE
 
