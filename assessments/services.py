@@ -482,7 +482,11 @@ def assessment_basis_save(
             basis, ["summary", "recommended_measures", "written_by"], expected_version or 0
         )
     if hand_over:
-        basis.handed_over_at = timezone.now()
+        # Now, unless a case recorded afterwards (an import, the demo) gives when it was.
+        now = timezone.now()
+        if handed_over_at is not None and handed_over_at > now:
+            raise ValidationError(_("The date cannot be in the future."))
+        basis.handed_over_at = handed_over_at or now
         AssessmentBasis.objects.filter(pk=basis.pk).update(handed_over_at=basis.handed_over_at)
         move_status(application, workflow.HAND_OVER_BASIS)
     return basis
@@ -537,3 +541,4 @@ def decision_record(
     for hook in extension_points.after_decision:
         hook(decision=decision)
     return decision
+    handed_over_at: datetime.datetime | None = None,

@@ -46,7 +46,9 @@ def other_team_objects(demo_users):
         physio=physio,
         services=[services.ServiceRequest(stad, 60)],
     )
-    flow.awaiting_decision(application, therapist=therapist)
+    flow.awaiting_decision(
+        application, therapist=therapist, on=today - datetime.timedelta(days=100)
+    )
     flow.decide(
         application,
         officer=officer,

@@ -86,8 +86,19 @@ def confirm_track(application: Application, *, therapist, track: int | None = No
     return assignment
 
 
-def hand_over_basis(application: Application, *, therapist, summary="Sammanfattning"):
-    """Write and hand over the assessment basis: the case "awaits decision"."""
+def at_ten(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(10), timezone.get_current_timezone())
+
+
+def hand_over_basis(
+    application: Application,
+    *,
+    therapist,
+    summary="Sammanfattning",
+    on: datetime.date | None = None,
+):
+    """Write and hand over the assessment basis (now, or at ten on the day ``on``): the
+    case "awaits decision"."""
     basis = services.assessment_basis_save(
         application=application,
         actor=therapist,
@@ -98,14 +109,22 @@ def hand_over_basis(application: Application, *, therapist, summary="Sammanfattn
     )
     application.refresh_from_db()
     return basis
+        handed_over_at=at_ten(on) if on else None,
 
 
-def awaiting_decision(application: Application, *, therapist, **visit) -> Application:
+def awaiting_decision(
+    application: Application, *, therapist, on: datetime.date | None = None, **visit
+) -> Application:
     """Walk a received case to "awaiting decision" through the visit, a track and the
-    assessment basis."""
-    assessed(application, therapist=therapist, **visit)
+    assessment basis; given ``on``, the visit and the handover are on that day (so that a
+    decision dated then keeps the dates in order)."""
+    if on is not None:
+        book_visit(application, therapist=therapist, scheduled_at=at_ten(on))
+        complete_visit(application, therapist=therapist, **visit)
+    else:
+        assessed(application, therapist=therapist, **visit)
     confirm_track(application, therapist=therapist)
-    hand_over_basis(application, therapist=therapist)
+    hand_over_basis(application, therapist=therapist, on=on)
     return application
 
 
@@ -138,8 +157,11 @@ def decide(
 
 
 def decided(application: Application, *, officer, therapist, **decision) -> Application:
-    """Walk a received case to "decided"."""
-    awaiting_decision(application, therapist=therapist)
+    """Walk a received case to "decided"; a decision dated in the past has its visit and
+    handover on that day."""
+    decided_on = decision.get("decided_on")
+    past = decided_on if decided_on and decided_on < timezone.localdate() else None
+    awaiting_decision(application, therapist=therapist, on=past)
     decide(application, officer=officer, **decision)
     return application
 

@@ -12,6 +12,9 @@ from tests.support import flow
 
 pytestmark = pytest.mark.django_db
 
+# The joint visit and the handover of the basis, before the decision of 31 January.
+JAN_20 = datetime.date(2026, 1, 20)
+
 
 @pytest.fixture
 def decided(officer, demo_users):
@@ -34,9 +37,10 @@ def decided(officer, demo_users):
             services.ServiceRequest(codes["trygghetslarm"], None),
         ],
     )
-    flow.assessed(application, therapist=therapist, goals=["Städa köket själv"])
+    flow.book_visit(application, therapist=therapist, scheduled_at=flow.at_ten(JAN_20))
+    flow.complete_visit(application, therapist=therapist, goals=["Städa köket själv"])
     flow.confirm_track(application, therapist=therapist, track=2)
-    flow.hand_over_basis(application, therapist=therapist)
+    flow.hand_over_basis(application, therapist=therapist, on=JAN_20)
     services.decision_record(
         application=application,
         actor=officer,
