@@ -6,7 +6,6 @@ citizen's ``public_id`` and keeps that in the session behind an opaque token, so
 redirects carry only the token.
 """
 
-import csv
 import secrets
 
 from django.core.paginator import Paginator
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import selectors
 from ..accesslog import log_access
+from ..csv_export import SafeWriter
 from ..forms.access_log import FilterForm, PersonalNumberForm
 from ..models import AccessLogEntry
 from ..permissions import permission_required
@@ -137,7 +137,7 @@ def _csv_response(filename: str):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so that spreadsheet programs read UTF-8
-    return response, csv.writer(response)
+    return response, SafeWriter(response)
 
 
 @permission_required(PERMISSION)

@@ -340,3 +340,22 @@ def test_the_list_runs_the_same_number_of_queries_for_10_and_200_entries(
     assert small == large
     assert count_queries(admin_client, url + "?page=3") == large
     assert count_queries(admin_client, url + "?flagged=on") == large
+
+
+@pytest.mark.parametrize("typed", ["=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)"])
+def test_csv_cells_that_look_like_formulas_are_written_as_text(
+    admin_client, demo_users, citizens, typed
+):
+    officer = demo_users[CASE_OFFICER]
+    officer.first_name, officer.last_name = typed, "Lind"
+    officer.save(update_fields=["first_name", "last_name"])
+    entry(officer, citizens["own"], view=typed)
+    download = admin_client.post(
+        reverse("citizen_access_report"), {"personal_number": OWN_NUMBER, "format": "csv"}
+    )
+    data = read_csv(download)
+    by_officer = next(row for row in data if row["user"] == officer.username)
+    assert by_officer["full_name"] == f"'{typed} Lind"
+    assert by_officer["view"] == f"'{typed}"
+    export = read_csv(admin_client.get(reverse("access_log_export")))
+    assert {row["view"] for row in export if row["user"] == officer.username} == {f"'{typed}"}

@@ -1,0 +1,28 @@
+"""CSV files for download that a spreadsheet program opens safely.
+
+A cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return before
+one) is read by Excel and LibreOffice as a formula, so a name typed as
+``=HYPERLINK(...)`` would run when an administrator opens the export (CSV injection).
+Such cells are written with a leading apostrophe, which the programs show as text.
+"""
+
+import csv
+from collections.abc import Iterable
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class SafeWriter:
+    """``csv.writer`` with every text cell neutralised; numbers are written as they are."""
+
+    def __init__(self, stream) -> None:
+        self._writer = csv.writer(stream)
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._writer.writerow([neutralise(value) for value in row])
