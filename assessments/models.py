@@ -330,6 +330,27 @@ class JointVisit(Versioned):
         return self.status == self.Status.DONE
 
 
+class VisitDraft(models.Model):
+    """What one user has typed into the joint visit's form and not saved yet, kept while they
+    type so that nothing is lost; deleted when the visit is saved. Not part of the record."""
+
+    visit = models.ForeignKey(JointVisit, on_delete=models.CASCADE, related_name="drafts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The form's fields as typed (strings), by field name.
+    data = models.JSONField(default=dict)
+    # The visit's version the user started from: a draft of an older version is not restored.
+    base_version = models.PositiveIntegerField()
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "user"], name="one_visit_draft_per_user")
+        ]
+
+    def __str__(self):
+        return f"draft {self.visit_id} {self.user_id}"
+
+
 class LifeArea(models.Model):
     """IBIC life areas (livsområden), edited by the system administrator."""
 

@@ -36,6 +36,7 @@ from .models import (
     JointVisit,
     LifeArea,
     ProtectedIdentityGrant,
+    VisitDraft,
 )
 
 OPEN_STATUSES = [s for s in Application.Status if s in workflow.OPEN_STATUSES]
@@ -252,6 +253,11 @@ def visit_findings(*, visit: JointVisit) -> dict:
         "needs": {need.life_area_id: need.need for need in visit.needs.all()},
         "life_areas": list(LifeArea.objects.filter(active=True)),
     }
+
+
+def visit_draft(*, visit: JointVisit, user) -> VisitDraft | None:
+    """The user's unsaved draft of the visit form, if any."""
+    return VisitDraft.objects.filter(visit=visit, user=user).first()
 
 
 def instrument_results(*, application: Application) -> list[InstrumentResult]:

@@ -27,6 +27,7 @@ from .models import (
     LifeArea,
     NeedAssessment,
     ServiceType,
+    VisitDraft,
 )
 
 CITIZEN_FIELDS = [
@@ -381,9 +382,48 @@ def joint_visit_record(
         for area, text in needs.items()
         if text and text.strip()
     )
+    VisitDraft.objects.filter(visit=visit, user=actor).delete()
     if complete:
         move_status(application, workflow.COMPLETE_VISIT)
     return visit
+
+
+VISIT_DRAFT_MAX_CHARS = 4000
+
+
+@transaction.atomic
+def joint_visit_draft_save(
+    *, visit: JointVisit, user: User, data: dict[str, str], expected_version: int
+) -> VisitDraft:
+    """Keep what ``user`` has typed into the visit's form so far. The visit itself is not
+    touched: neither its version nor its status changes. Refused with ``ConflictError``
+    when somebody saved the visit after ``expected_version``, the version the form shows."""
+    if JointVisit.objects.filter(pk=visit.pk, version=expected_version).count() != 1:
+        raise ConflictError()
+    if not workflow.may_start(
+        workflow.COMPLETE_VISIT, workflow.CaseFacts(status=visit.application.status)
+    ):
+        raise ValidationError(
+            _("The joint visit can no longer be changed: the case has moved on to its track.")
+        )
+    draft, _created = VisitDraft.objects.update_or_create(
+        visit=visit,
+        user=user,
+        defaults={
+            "data": {
+                str(name)[:100]: str(value)[:VISIT_DRAFT_MAX_CHARS] for name, value in data.items()
+            },
+            "base_version": expected_version,
+            "saved_at": timezone.now(),
+        },
+    )
+    return draft
+
+
+@transaction.atomic
+def joint_visit_draft_discard(*, visit: JointVisit, user: User) -> None:
+    """Throw away ``user``'s draft of the visit form."""
+    VisitDraft.objects.filter(visit=visit, user=user).delete()
 
 
 WALKING_AID = _("walking aid used")

@@ -40,6 +40,7 @@ urlpatterns = [
     ),
     path("applications/<uuid:public_id>/visit/", visits.visit_book, name="visit_book"),
     path("applications/<uuid:public_id>/visit/record/", visits.visit_record, name="visit_record"),
+    path("applications/<uuid:public_id>/visit/draft/", visits.visit_draft, name="visit_draft"),
     path(
         "applications/<uuid:public_id>/instruments/",
         instruments.instruments,

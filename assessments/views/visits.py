@@ -2,8 +2,10 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from rehab.accesslog import log_access
 from rehab.models import AccessLogEntry
@@ -70,8 +72,15 @@ def visit_record(request, public_id):
         messages.warning(request, _("Book the joint home visit first."))
         return redirect("assessments:application_detail", application.public_id)
     findings = selectors.visit_findings(visit=visit)
+    # What this user typed and did not save is put back; a draft of an older version of the
+    # visit (somebody else saved since) is only shown, so that it cannot overwrite theirs.
+    draft = selectors.visit_draft(visit=visit, user=request.user)
+    restored = draft if draft and draft.base_version == visit.version else None
     form = JointVisitForm(
-        request.POST or None, instance=visit, initial={"version": visit.version}, **findings
+        request.POST or None,
+        instance=visit,
+        initial={**(restored.data if restored else {}), "version": visit.version},
+        **findings,
     )
     if request.method == "POST" and form.is_valid():
         complete = request.POST.get("action") == "complete"
@@ -94,10 +103,47 @@ def visit_record(request, public_id):
                 return redirect("assessments:application_detail", application.public_id)
             messages.success(request, _("The draft was saved."))
             return redirect("assessments:visit_record", application.public_id)
+    stale = draft if draft and not restored else None
     return case_page(
         request,
         "assessments/visit_record.html",
         application,
         form=form,
         visit=visit,
+        draft=draft,
+        restored=restored,
+        stale_changes=form.draft_differences(stale.data) if stale else [],
     )
+
+
+@permission_required("assessments.record_visit", fn=application_from_url)
+@require_POST
+def visit_draft(request, public_id):
+    """What the therapist has typed so far, posted by static/app/visit-draft.js every few
+    seconds: kept as their draft of the visit (204), refused (409) when somebody saved the
+    visit since the form was opened. ``discard`` throws the draft away."""
+    application = request.permission_object
+    visit = selectors.current_visit(application=application)
+    if visit is None:
+        return HttpResponse(status=404)
+    if request.POST.get("discard"):
+        services.joint_visit_draft_discard(visit=visit, user=request.user)
+        log_access(request, [application.citizen.public_id], Action.UPDATE)
+        messages.info(request, _("The draft was discarded."))
+        return redirect("assessments:visit_record", application.public_id)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return HttpResponseBadRequest()
+    form = JointVisitForm(instance=visit, **selectors.visit_findings(visit=visit))
+    try:
+        services.joint_visit_draft_save(
+            visit=visit,
+            user=request.user,
+            data=form.draft_data(request.POST),
+            expected_version=version,
+        )
+    except ValidationError:
+        return HttpResponse(status=409)
+    log_access(request, [application.citizen.public_id], Action.UPDATE)
+    return HttpResponse(status=204)
