@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -35,14 +36,26 @@ class StaticFilesOnly(URLFetcher):
             and parts.path.startswith(static_prefix)
             and ".." not in parts.path
         ):
-            path = finders.find(parts.path[len(static_prefix) :])
-            if path:
-                with open(path, "rb") as handle:
-                    body = handle.read()
-                mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            body = _static_file(parts.path[len(static_prefix) :])
+            if body is not None:
+                mime = mimetypes.guess_type(parts.path)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, body=body, headers={"Content-Type": mime})
         self.refused.append(url)
         raise RefusedURL(f"not a static file of this app: {url[:100]}")
+
+
+def _static_file(name: str) -> bytes | None:
+    """The bytes of a static file by the name ``{% static %}`` gave it: under the production
+    storage a hashed name collected into STATIC_ROOT (``pdf/document.3f2a….css``), in
+    development the source file found by the finders."""
+    if staticfiles_storage.exists(name):
+        with staticfiles_storage.open(name) as handle:
+            return handle.read()
+    path = finders.find(name)
+    if path:
+        with open(path, "rb") as handle:
+            return handle.read()
+    return None
 
 
 def render_pdf(html: str, *, fetcher: StaticFilesOnly | None = None) -> bytes:
