@@ -7,7 +7,7 @@ its ``AppConfig.ready``; ``assessments.apps`` registers this app's own steps the
 so the case page has one path for every link.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +58,23 @@ case_sections: ExtensionPoint[CaseSection] = ExtensionPoint("case_sections")
 # Run after a decision is recorded, in the same transaction (the follow-up stage schedules
 # its follow-ups). Called with ``decision=``.
 after_decision: ExtensionPoint[Callable[..., None]] = ExtensionPoint("after_decision")
+# The change-history rows (django-simple-history records) of a later app's records of a
+# case, shown in words beside the case's own by ``selectors.change_history``.
+case_history: ExtensionPoint[Callable[["Application"], Iterable[Any]]] = ExtensionPoint(
+    "case_history"
+)
+
+
+@dataclass(frozen=True)
+class DocumentSection:
+    """A section a later app adds to the assessment basis PDF: a template and its context
+    (``None`` leaves the section out for this case)."""
+
+    template: str
+    context: Callable[["Application"], Mapping[str, Any] | None]
+
+
+basis_document_sections: ExtensionPoint[DocumentSection] = ExtensionPoint("basis_document_sections")
 
 
 def link_for(step: Step) -> CaseLink | None:

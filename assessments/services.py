@@ -312,6 +312,10 @@ VISIT_FINDING_FIELDS = [
 ]
 
 
+# A completed visit's findings can be corrected in these statuses too (until the decision).
+VISIT_CORRECTION_STATUSES = frozenset({workflow.Status.IN_TRACK, workflow.Status.AWAITING_DECISION})
+
+
 @dataclass(frozen=True)
 class GoalInput:
     text: str
@@ -330,17 +334,51 @@ def joint_visit_record(
     **findings,
 ) -> JointVisit:
     """Save what the joint visit found. ``complete`` marks the visit done and the application
-    assessed; a draft can be saved any number of times before that."""
-    if not workflow.may_start(
-        workflow.COMPLETE_VISIT, workflow.CaseFacts(status=visit.application.status)
+    assessed; a draft can be saved any number of times before that.
+
+    A visit is marked done on or after the day it was booked for (the workflow's
+    ``COMPLETE_VISIT``); earlier, the refusal names that rule and nothing is saved.
+
+    A completed visit's findings can be corrected until the case is decided; each
+    correction lands in the visit's change history. Once the case has taken its path (a
+    track confirmed or a handover recorded), the potential for independence that chose the
+    path stays as it is, and the case's status does not move.
+    """
+    application = visit.application
+    in_visit_stage = workflow.may_start(
+        workflow.COMPLETE_VISIT, workflow.CaseFacts(status=application.status)
+    )
+    if not in_visit_stage and not (
+        visit.is_done and application.status in VISIT_CORRECTION_STATUSES
     ):
         raise ValidationError(
-            _("The joint visit can no longer be changed: the case has moved on to its track.")
+            _("The joint visit can no longer be changed: the decision has been recorded.")
+        )
+    if complete and not visit.is_done:
+        day_facts = workflow.CaseFacts(
+            status=application.status,
+            today=timezone.localdate(),
+            visit_on=timezone.localdate(visit.scheduled_at),
+        )
+        if not workflow.can(workflow.COMPLETE_VISIT, day_facts):
+            raise ValidationError(workflow.why_not_start(workflow.COMPLETE_VISIT, day_facts))
+    if (
+        not in_visit_stage
+        and "potential_for_independence" in findings
+        and findings["potential_for_independence"] != visit.potential_for_independence
+    ):
+        raise ValidationError(
+            {
+                "potential_for_independence": _(
+                    "The potential for independence chose the case's track or handover and "
+                    "can no longer be changed."
+                )
+            }
         )
     for key, value in findings.items():
         if key in VISIT_FINDING_FIELDS:
             setattr(visit, key, value)
-    if complete:
+    if complete or visit.is_done:
         if visit.potential_for_independence is None:
             raise ValidationError(
                 {
@@ -357,6 +395,7 @@ def joint_visit_record(
         visit.status = JointVisit.Status.DONE
     visit.recorded_by = actor
     visit.recorded_at = timezone.now()
+    visit._history_user = actor
     visit.full_clean(validate_unique=False)
     _save_versioned(
         visit,
@@ -364,7 +403,6 @@ def joint_visit_record(
         + ["status", "recorded_by", "recorded_at"],
         expected_version,
     )
-    application = visit.application
     application.goals.all().delete()
     Goal.objects.bulk_create(
         Goal(
@@ -383,7 +421,7 @@ def joint_visit_record(
         if text and text.strip()
     )
     VisitDraft.objects.filter(visit=visit, user=actor).delete()
-    if complete:
+    if complete and in_visit_stage:
         move_status(application, workflow.COMPLETE_VISIT)
     return visit
 

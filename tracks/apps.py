@@ -10,7 +10,10 @@ class TracksConfig(AppConfig):
         from assessments.extension_points import (
             CaseLink,
             CaseSection,
+            DocumentSection,
+            basis_document_sections,
             case_facts,
+            case_history,
             case_links,
             case_sections,
         )
@@ -32,4 +35,8 @@ class TracksConfig(AppConfig):
             case_links.register(link)
         case_sections.register(
             CaseSection("tracks/_case_track.html", selectors.case_section, slot="facts")
+        )
+        case_history.register(selectors.change_history_records)
+        basis_document_sections.register(
+            DocumentSection("tracks/_basis_track.html", selectors.basis_document_section)
         )

@@ -60,6 +60,27 @@ class InterventionForm(forms.ModelForm):
         self.helper = _helper()
 
 
+class InterventionEditForm(InterventionForm):
+    """A correction of a recorded intervention, with the version the user opened."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class InterventionRemoveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(
+        label=_("Reason for the removal"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the case's change history, with who removed it and when."),
+        error_messages={"required": _("Give the reason for removing the intervention.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
 class HandoverForm(forms.ModelForm):
     class Meta:
         model = Handover

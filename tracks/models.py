@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.models import Application
+from assessments.models import Application, Versioned
 
 
 class Track(models.IntegerChoices):
@@ -37,8 +37,13 @@ class TrackAssignment(models.Model):
         return self.get_track_display()
 
 
-class Intervention(models.Model):
-    """A therapist's or physiotherapist's visit (insats) in the track."""
+class Intervention(Versioned):
+    """A therapist's or physiotherapist's visit (insats) in the track.
+
+    Versioned, so that a correction refuses a stale save; its history keeps every
+    correction and a removal with who removed it, when and why (the reason is the history
+    row's change reason, see ``services.intervention_remove``).
+    """
 
     class Profession(models.TextChoices):
         THERAPIST = "ot", _("Occupational therapist")
@@ -72,7 +77,7 @@ class Intervention(models.Model):
         max_length=2000,
         help_text=_("Required from the sixth therapist visit on."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["performed_on", "pk"]

@@ -8,7 +8,7 @@ they are assigned to (``Application.therapist`` / ``Application.physio``).
 import rules
 
 from assessments.rules import assigned_clinician, assigned_therapist, in_users_team
-from rehab.roles import is_case_officer, is_therapist
+from rehab.roles import is_case_officer, is_physio, is_therapist
 
 
 @rules.predicate
@@ -25,4 +25,28 @@ rules.add_perm("tracks.view_interventions", may_view_application)
 rules.add_perm(
     "tracks.record_handover",
     (is_therapist & assigned_therapist) | (is_case_officer & in_users_team),
+)
+
+
+@rules.predicate
+def recorded_intervention(user, intervention):
+    return intervention is not None and intervention.performed_by_id == user.pk
+
+
+@rules.predicate
+def assigned_to_interventions_case(user, intervention):
+    """The therapist or physio assigned to the intervention's case."""
+    if intervention is None:
+        return False
+    application = intervention.application
+    return (is_therapist(user) and application.therapist_id == user.pk) or (
+        is_physio(user) and application.physio_id == user.pk
+    )
+
+
+# A wrongly entered intervention is corrected or removed by whoever recorded it, or by the
+# therapist or physio assigned to the case.
+rules.add_perm(
+    "tracks.change_intervention",
+    (is_therapist | is_physio) & (recorded_intervention | assigned_to_interventions_case),
 )

@@ -88,6 +88,59 @@ def therapist_visit_count(application: Application) -> int:
     return Intervention.objects.filter(application=application, profession=THERAPIST).count()
 
 
+def therapist_visit_number(intervention: Intervention, *, performed_on) -> int:
+    """The number ``intervention`` would have among the case's therapist visits in date
+    order (then in the order recorded) if it were dated ``performed_on``."""
+    earlier = (
+        Intervention.objects.filter(
+            application_id=intervention.application_id, profession=THERAPIST
+        )
+        .exclude(pk=intervention.pk)
+        .filter(
+            Q(performed_on__lt=performed_on) | Q(performed_on=performed_on, pk__lt=intervention.pk)
+        )
+    )
+    return earlier.count() + 1
+
+
+def intervention_for(application: Application, intervention_id: int) -> Intervention | None:
+    """One intervention of the case (``None`` when the case has no such intervention)."""
+    return (
+        Intervention.objects.filter(application=application, pk=intervention_id)
+        .select_related("performed_by", "application")
+        .first()
+    )
+
+
+def change_history_records(application: Application) -> list:
+    """The history rows of this app's records of a case, for the case's change history
+    (registered into ``assessments.extension_points.case_history``): the track assignment
+    and every intervention, removed ones included."""
+    records = list(
+        TrackAssignment.history.filter(application_id=application.pk).select_related("history_user")
+    )
+    records.extend(
+        Intervention.history.filter(application_id=application.pk).select_related("history_user")
+    )
+    return records
+
+
+def basis_document_section(application: Application) -> dict | None:
+    """What the assessment basis PDF shows of the tracks stage: the track and why, and the
+    interventions with their dates, types, minutes and assistive devices (registered into
+    ``assessments.extension_points.basis_document_sections``)."""
+    assignment = track_assignment_for(application)
+    interventions = list(interventions_for(application))
+    if assignment is None and not interventions:
+        return None
+    return {
+        "track": assignment,
+        "interventions": interventions,
+        "totals": intervention_totals(application),
+        "devices": [i for i in interventions if i.devices_prescribed],
+    }
+
+
 def profession_of(user: User, application: Application) -> str | None:
     """The profession an intervention by ``user`` is recorded as: it follows the user's role.
 

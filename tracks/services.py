@@ -108,6 +108,49 @@ def track_confirm(
     return assignment
 
 
+def _intervention_errors(
+    *,
+    application: Application,
+    profession: str,
+    performed_on,
+    minutes,
+    kind: str,
+    extra_visit_reason: str,
+    therapist_visit_number,
+) -> dict[str, object]:
+    """The field errors of an intervention as it would be saved (``therapist_visit_number``
+    is its number among the case's therapist visits, a callable so it is counted only for a
+    valid date)."""
+    errors: dict[str, object] = {}
+    if kind not in Intervention.Kind.values:
+        errors["kind"] = _("Choose the type of intervention.")
+    if not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES:
+        errors["minutes"] = _("Give the minutes as a whole number from 1 to %(max)s.") % {
+            "max": MAX_MINUTES
+        }
+    if not isinstance(performed_on, datetime.date):
+        errors["performed_on"] = _("Give the date of the visit.")
+    else:
+        visit = selectors.latest_done_visit(application)
+        problem = workflow.intervention_day_problem(
+            performed_on,
+            visit_on=timezone.localdate(visit.scheduled_at) if visit else None,
+            today=timezone.localdate(),
+        )
+        if problem is not None:
+            errors["performed_on"] = problem
+    if (
+        profession == Intervention.Profession.THERAPIST
+        and not extra_visit_reason
+        and "performed_on" not in errors
+        and therapist_visit_number() >= FIRST_EXTRA_THERAPIST_VISIT
+    ):
+        errors["extra_visit_reason"] = _(
+            "This is therapist visit number six or later: give the reason for the extra visit."
+        )
+    return errors
+
+
 @transaction.atomic
 def intervention_add(
     *,
@@ -122,8 +165,10 @@ def intervention_add(
 ) -> Intervention:
     """Record a therapist's or physio's visit; from the sixth therapist visit on, a reason.
 
-    The profession is the actor's (see ``selectors.profession_of``), never the caller's
-    choice, so that the sixth-visit rule for therapists cannot be sidestepped.
+    The visit is dated between the day of the joint home visit and today
+    (``workflow.intervention_day_problem``). The profession is the actor's (see
+    ``selectors.profession_of``), never the caller's choice, so that the sixth-visit rule
+    for therapists cannot be sidestepped.
     """
     _lock(application)
     if not selectors.accepts_interventions(application):
@@ -133,25 +178,16 @@ def intervention_add(
         raise ValidationError(
             _("Only occupational therapists and physiotherapists record interventions.")
         )
-    errors: dict[str, object] = {}
-    if kind not in Intervention.Kind.values:
-        errors["kind"] = _("Choose the type of intervention.")
-    if not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES:
-        errors["minutes"] = _("Give the minutes as a whole number from 1 to %(max)s.") % {
-            "max": MAX_MINUTES
-        }
-    if not isinstance(performed_on, datetime.date):
-        errors["performed_on"] = _("Give the date of the visit.")
-    _not_in_future(errors, "performed_on", performed_on)
     extra_visit_reason = (extra_visit_reason or "").strip()
-    if (
-        profession == Intervention.Profession.THERAPIST
-        and not extra_visit_reason
-        and selectors.therapist_visit_count(application) + 1 >= FIRST_EXTRA_THERAPIST_VISIT
-    ):
-        errors["extra_visit_reason"] = _(
-            "This is therapist visit number six or later: give the reason for the extra visit."
-        )
+    errors = _intervention_errors(
+        application=application,
+        profession=profession,
+        performed_on=performed_on,
+        minutes=minutes,
+        kind=kind,
+        extra_visit_reason=extra_visit_reason,
+        therapist_visit_number=lambda: selectors.therapist_visit_count(application) + 1,
+    )
     if errors:
         raise ValidationError(errors)
     intervention = Intervention(
@@ -166,8 +202,106 @@ def intervention_add(
         extra_visit_reason=extra_visit_reason,
     )
     intervention.full_clean()
+    intervention._history_user = actor
     intervention.save()
     return intervention
+
+
+INTERVENTION_FIELDS = [
+    "performed_on",
+    "minutes",
+    "kind",
+    "devices_prescribed",
+    "notes",
+    "extra_visit_reason",
+]
+
+
+def _lock_intervention(intervention: Intervention, expected_version: int) -> None:
+    """Lock the intervention's row; refuse when somebody saved or removed it since the user
+    opened it, or when the case no longer takes interventions."""
+    _lock(intervention.application)
+    current = list(
+        Intervention.objects.select_for_update()
+        .filter(pk=intervention.pk)
+        .values_list("version", flat=True)
+    )
+    if current != [expected_version]:
+        raise ConflictError()
+    if not selectors.accepts_interventions(intervention.application):
+        raise ValidationError(
+            _(
+                "Interventions can be corrected or removed only while the case is in its "
+                "track or awaits the decision."
+            )
+        )
+
+
+@transaction.atomic
+def intervention_update(
+    *,
+    intervention: Intervention,
+    actor: User,
+    expected_version: int,
+    performed_on: datetime.date,
+    minutes: int,
+    kind: str,
+    devices_prescribed: str = "",
+    notes: str = "",
+    extra_visit_reason: str = "",
+) -> Intervention:
+    """Correct a wrongly entered intervention; the history keeps what it said before.
+
+    The same rules as for a new one hold (the date between the joint visit and today, the
+    minutes, the reason from the sixth therapist visit on, counted in date order), while
+    the case takes interventions. The profession and who performed it stay as recorded.
+    A stale ``expected_version`` raises ``ConflictError`` and nothing is written.
+    """
+    _lock_intervention(intervention, expected_version)
+    extra_visit_reason = (extra_visit_reason or "").strip()
+    errors = _intervention_errors(
+        application=intervention.application,
+        profession=intervention.profession,
+        performed_on=performed_on,
+        minutes=minutes,
+        kind=kind,
+        extra_visit_reason=extra_visit_reason,
+        therapist_visit_number=lambda: selectors.therapist_visit_number(
+            intervention, performed_on=performed_on
+        ),
+    )
+    if errors:
+        raise ValidationError(errors)
+    intervention.performed_on = performed_on
+    intervention.minutes = minutes
+    intervention.kind = kind
+    intervention.devices_prescribed = (devices_prescribed or "").strip()
+    intervention.notes = (notes or "").strip()
+    intervention.extra_visit_reason = extra_visit_reason
+    intervention.full_clean()
+    intervention.version = expected_version + 1
+    intervention._history_user = actor
+    intervention.save(update_fields=[*INTERVENTION_FIELDS, "version", "updated_at"])
+    return intervention
+
+
+@transaction.atomic
+def intervention_remove(
+    *, intervention: Intervention, actor: User, expected_version: int, reason: str
+) -> None:
+    """Remove a wrongly entered intervention, with the reason why.
+
+    The row goes (so totals, the sixth-visit count and the reports no longer count it);
+    its change history keeps the last version with who removed it, when and the reason,
+    and the case's change history shows it.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for removing the intervention.")})
+    _lock_intervention(intervention, expected_version)
+    intervention._history_user = actor
+    intervention._change_reason = reason
+    intervention.delete()
 
 
 @transaction.atomic

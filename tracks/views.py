@@ -6,6 +6,7 @@ Every view loads the application scoped to the user with assessments.views'
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,13 @@ from rehab.models import AccessLogEntry
 from rehab.permissions import permission_required
 
 from . import selectors, services
-from .forms import HandoverForm, InterventionForm, TrackForm
+from .forms import (
+    HandoverForm,
+    InterventionEditForm,
+    InterventionForm,
+    InterventionRemoveForm,
+    TrackForm,
+)
 from .models import Intervention, Track
 
 Action = AccessLogEntry.Action
@@ -107,17 +114,35 @@ def _intervention_form(request):
     return InterventionForm(request.POST or None, initial={"performed_on": timezone.localdate()})
 
 
+def intervention_from_url(request, public_id, intervention_id, **kwargs) -> Intervention:
+    """``fn`` for ``permission_required``: one intervention of the case the URL names,
+    scoped to the user like the case (404 when either is not theirs to see)."""
+    application = application_from_url(request, public_id)
+    intervention = selectors.intervention_for(application, intervention_id)
+    if intervention is None:
+        raise Http404
+    intervention.application = application
+    return intervention
+
+
 def _interventions_page(request, application, form):
     totals = selectors.intervention_totals(application)
     accepting = selectors.accepts_interventions(application)
     can_add = accepting and request.user.has_perm("tracks.add_intervention", application)
     profession = selectors.profession_of(request.user, application) if can_add else None
+    interventions = list(selectors.interventions_for(application))
+    for intervention in interventions:
+        intervention.application = application
+        intervention.can_change = accepting and request.user.has_perm(
+            "tracks.change_intervention", intervention
+        )
     return render(
         request,
         "tracks/interventions.html",
         {
             **_common(request, application, "interventions"),
-            "interventions": selectors.interventions_for(application),
+            "interventions": interventions,
+            "can_change_any": any(i.can_change for i in interventions),
             "totals": totals,
             "next_therapist_visit": totals["therapist_visits"] + 1,
             "extra_visit_warning": (
@@ -155,6 +180,70 @@ def intervention_add(request, public_id):
             return redirect("tracks:interventions", application.public_id)
     log_access(request, [application.citizen.public_id], Action.READ)
     return _interventions_page(request, application, form)
+
+
+def _intervention_page(request, intervention, template: str, form):
+    application = intervention.application
+    log_access(request, [application.citizen.public_id], Action.READ)
+    return render(
+        request,
+        template,
+        {
+            **_common(request, application, "interventions"),
+            "intervention": intervention,
+            "accepting": selectors.accepts_interventions(application),
+            "form": form,
+        },
+    )
+
+
+@permission_required("tracks.change_intervention", fn=intervention_from_url)
+def intervention_edit(request, public_id, intervention_id):
+    """Correct a wrongly entered intervention; the change history keeps the earlier one."""
+    intervention = request.permission_object
+    application = intervention.application
+    form = InterventionEditForm(
+        request.POST or None,
+        instance=intervention if request.method != "POST" else None,
+        initial={"version": intervention.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        saved = _call(
+            form,
+            lambda _data: services.intervention_update(
+                intervention=intervention, actor=request.user, expected_version=version, **data
+            ),
+        )
+        if saved:
+            log_access(request, [application.citizen.public_id], Action.UPDATE)
+            messages.success(request, _("The intervention was corrected."))
+            return redirect("tracks:interventions", application.public_id)
+    return _intervention_page(request, intervention, "tracks/intervention_edit.html", form)
+
+
+@permission_required("tracks.change_intervention", fn=intervention_from_url)
+def intervention_remove(request, public_id, intervention_id):
+    """Remove a wrongly entered intervention, with the reason; the history keeps it."""
+    intervention = request.permission_object
+    application = intervention.application
+    form = InterventionRemoveForm(request.POST or None, initial={"version": intervention.version})
+    if request.method == "POST" and form.is_valid():
+        saved = _call(
+            form,
+            lambda data: services.intervention_remove(
+                intervention=intervention,
+                actor=request.user,
+                expected_version=data["version"],
+                reason=data["reason"],
+            ),
+        )
+        if saved:
+            log_access(request, [application.citizen.public_id], Action.UPDATE)
+            messages.success(request, _("The intervention was removed."))
+            return redirect("tracks:interventions", application.public_id)
+    return _intervention_page(request, intervention, "tracks/intervention_remove.html", form)
 
 
 # --- Handover ----------------------------------------------------------------------------

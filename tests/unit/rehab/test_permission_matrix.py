@@ -59,6 +59,8 @@ def url_for(route: str, pattern, objects) -> str:
         kwargs["months"] = 3
     if "<slug:code>" in route:
         kwargs["code"] = "tug"
+    if "<int:intervention_id>" in route:
+        kwargs["intervention_id"] = 1
     for namespace in ("assessments:", "tracks:", "followup:", ""):
         try:
             return reverse(namespace + pattern.name, kwargs=kwargs)

@@ -665,7 +665,8 @@ def test_a_track_confirmed_meanwhile_is_a_conflict_shown_above_the_form(client, 
     assert [error.code for error in form.errors.as_data()["__all__"]] == ["conflict"]
     html = response.content.decode()
     assert "Skrivet av handläggaren" in html
-    assert html.count(str(form.non_field_errors()[0])) == 1  # once, above the form
+    # In the error summary at the top of the page and once above the form.
+    assert html.count(str(form.non_field_errors()[0])) == 2
     assignment = TrackAssignment.objects.get()
     assert (assignment.track, assignment.confirmed_by) == (1, therapist)
 
