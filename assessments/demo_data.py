@@ -2,16 +2,22 @@
 
 Everything is invented and follows from the seed: names from common Swedish name lists,
 identity numbers with correct check digits, phone numbers from the range that Post- och
-telestyrelsen keeps for fiction (070-174 06 05 to 070-174 06 99). Rows are written with
-``bulk_create`` in batches; the values are ones the services in ``services.py`` accept.
+telestyrelsen keeps for fiction (070-174 06 05 to 070-174 06 99). Each case's history is
+planned backwards from today (``plan_case``), so its status comes with the records the
+workflow requires and its dates run in order. ``generate`` writes the rows with
+``bulk_create`` in batches (for any size); the demo walks the same plans through the
+services instead (``followup.demo``). The values are ones the services accept.
 """
 
+import calendar
 import datetime
 import random
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +26,17 @@ from rehab.demo import DEMO_TEAM, DemoUser, ensure_demo_users
 from rehab.models import Team, User
 from rehab.roles import Role
 
-from .models import Application, AppliedService, Citizen, JointVisit, ServiceType
+from .models import (
+    Application,
+    AppliedService,
+    AssessmentBasis,
+    Citizen,
+    Decision,
+    GrantedService,
+    JointVisit,
+    LegalBasis,
+    ServiceType,
+)
 
 FEMALE_FIRST_NAMES = [
     "Agneta", "Anna", "Ann-Marie", "Astrid", "Barbro", "Berit", "Birgitta", "Britt",
@@ -122,16 +138,17 @@ STATUS_WEIGHTS = {
     Status.FOLLOW_UP_DUE: 10,
     Status.CLOSED: 12,
 }
-# Days between receipt and today for an application in each status: (fewest, most).
-AGE_BY_STATUS = {
-    Status.VISIT_BOOKED: (2, 35),
-    Status.ASSESSED: (7, 60),
-    Status.IN_TRACK: (14, 120),
-    Status.AWAITING_DECISION: (30, 150),
-    Status.DECIDED: (40, 170),
-    Status.FOLLOW_UP_DUE: (90, 183),
-    Status.CLOSED: (20, 183),
+# Follow-ups fall due this many months after the decision (the default intervals).
+FOLLOW_UP_MONTHS = (3, 6)
+# Why a case was closed at its follow-up (CaseClosure.Reason), when it had a track.
+CLOSE_REASON_WEIGHTS = {
+    "needs_ended": 55,
+    "declined": 12,
+    "moved": 10,
+    "deceased": 13,
+    "handed_over": 10,
 }
+INTERVENTION_KIND_WEIGHTS = {"training": 60, "device_fitting": 25, "advice": 15}
 CHANNEL_WEIGHTS = {
     Application.Channel.PHONE: 40,
     Application.Channel.E_SERVICE: 12,
@@ -346,22 +363,19 @@ class _Builder:
             version=1,
         )
 
-    def applications(self, citizen: Citizen) -> list[Application]:
+    def cases(self, citizen: Citizen) -> list[tuple[Application, "CasePlan"]]:
+        """One case, or (one citizen in seven) a closed earlier one and a later one."""
         rng = self.rng
+        statuses = [weighted_choice(rng, STATUS_WEIGHTS)]
         if rng.random() < 0.15:
-            earlier = self.application(citizen, Status.CLOSED, age=rng.randint(120, 183))
-            later_status = weighted_choice(rng, STATUS_WEIGHTS)
-            later_age = min(self.age_for(later_status), 100)
-            return [earlier, self.application(citizen, later_status, age=later_age)]
-        status = weighted_choice(rng, STATUS_WEIGHTS)
-        return [self.application(citizen, status, age=self.age_for(status))]
+            statuses.insert(0, Status.CLOSED)
+        cases = []
+        for status in statuses:
+            plan = plan_case(rng, status, self.today)
+            cases.append((self.application(citizen, plan), plan))
+        return cases
 
-    def age_for(self, status: str) -> int:
-        if status == Status.RECEIVED:
-            return min(int(self.rng.expovariate(1 / 5)), 30)
-        return self.rng.randint(*AGE_BY_STATUS[status])
-
-    def application(self, citizen: Citizen, status: str, *, age: int) -> Application:
+    def application(self, citizen: Citizen, plan: "CasePlan") -> Application:
         rng = self.rng
         after_stay = rng.random() < 0.25
         channel = (
@@ -372,16 +386,16 @@ class _Builder:
         kind = weighted_choice(rng, KIND_WEIGHTS)
         has_existing = kind == Application.Kind.REVIEW or rng.random() < 0.2
         case_officer = rng.choices(self.case_officers, weights=self.case_officer_weights)[0]
-        therapist = None if status == Status.RECEIVED else rng.choice(self.therapists)
+        therapist = None if plan.status == Status.RECEIVED else rng.choice(self.therapists)
         return Application(
             public_id=self.public_id(),
             citizen=citizen,
             kind=kind,
-            received_on=self.today - datetime.timedelta(days=age),
+            received_on=plan.received_on,
             channel=channel,
             after_inpatient_stay=after_stay,
             existing_services=rng.choice(EXISTING_SERVICES) if has_existing else "",
-            status=status,
+            status=plan.status,
             team=case_officer.team or self.team,
             case_officer=case_officer,
             therapist=therapist,
@@ -405,37 +419,417 @@ class _Builder:
             for service in sorted(chosen, key=lambda s: (s.sort_order, s.code))
         ]
 
-    def visit(self, application: Application) -> JointVisit | None:
-        rng = self.rng
-        if application.status == Status.RECEIVED:
-            return None
-        received = application.received_on
-        if application.status == Status.VISIT_BOOKED:
-            status = JointVisit.Status.BOOKED
-            if rng.random() < 0.15:
-                first, last = received + datetime.timedelta(days=1), self.today
-            else:
-                first = self.today + datetime.timedelta(days=1)
-                last = self.today + datetime.timedelta(days=21)
-        else:
-            status = JointVisit.Status.DONE
-            first = received + datetime.timedelta(days=3)
-            last = min(received + datetime.timedelta(days=14), self.today)
-        day = _random_weekday(rng, first, last)
-        return JointVisit(
-            application=application,
-            scheduled_at=datetime.datetime.combine(day, rng.choice(VISIT_SLOTS), self.stockholm),
-            case_officer=application.case_officer,
-            therapist=application.therapist,
-            status=status,
-            version=1,
-        )
-
 
 def _random_weekday(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
     """A Monday to Friday from ``first`` up to but not including ``last``, if there is one."""
     days = [first + datetime.timedelta(days=n) for n in range(max((last - first).days, 1))]
     return rng.choice([day for day in days if day.weekday() < 5] or days)
+
+
+# --- The case's history, planned backwards from today --------------------------------------
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (or earlier), or the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass
+class CasePlan:
+    """What happens to one case and on which day, so that its status has its records and
+    its dates run in order: receipt ≤ booking ≤ visit ≤ track ≤ interventions ≤ handover
+    ≤ decision ≤ follow-ups ≤ today. Both the bulk writer below and the demo walk through
+    the services (``followup.demo``) follow it."""
+
+    status: str
+    received_on: datetime.date
+    booked_on: datetime.date | None = None
+    visit_at: datetime.datetime | None = None
+    visit_done: bool = False
+    potential: bool | None = None
+    motivated: bool | None = None
+    track: int | None = None
+    confirmed_on: datetime.date | None = None
+    # (day, minutes, kind) of each therapist visit in the track.
+    interventions: list[tuple[datetime.date, int, str]] = field(default_factory=list)
+    # The day the case left the tracks: a handover (no potential) or the basis handed over.
+    left_tracks_on: datetime.date | None = None
+    decided_on: datetime.date | None = None
+    # Share of the applied minutes granted, in per cent.
+    granted_percent: int = 100
+    # Months of each follow-up recorded, and the day it was recorded.
+    follow_ups_done: dict[int, datetime.date] = field(default_factory=dict)
+    close_reason: str = ""
+
+    @property
+    def handed_over(self) -> bool:
+        """Left the tracks by a handover: the visit found no potential for independence."""
+        return self.left_tracks_on is not None and self.potential is False
+
+    def follow_up_status(self, months: int, today: datetime.date) -> str:
+        """ "done", "due" or "scheduled" as of ``today`` (the daily job has run)."""
+        if months in self.follow_ups_done:
+            return "done"
+        if self.decided_on is None or add_months(self.decided_on, months) > today:
+            return "scheduled"
+        return "due"
+
+
+def _day_between(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
+    return first + datetime.timedelta(days=rng.randint(0, max((last - first).days, 0)))
+
+
+def _weekday_on_or_before(day: datetime.date) -> datetime.date:
+    while day.weekday() >= 5:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def _days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+def plan_case(rng: random.Random, status: str, today: datetime.date) -> CasePlan:
+    """A case in ``status`` today, with every step its status implies on a day before."""
+    if status == Status.RECEIVED:
+        return CasePlan(status, received_on=today - _days(min(int(rng.expovariate(1 / 5)), 30)))
+    stockholm = timezone.get_default_timezone()
+    slot = rng.choice(VISIT_SLOTS)
+    if status == Status.VISIT_BOOKED:
+        received = today - _days(rng.randint(2, 35))
+        booked = _day_between(rng, received, min(received + _days(3), today))
+        if rng.random() < 0.15 and booked < today:  # booked for a day that has passed
+            day = _random_weekday(rng, booked, today)
+        else:
+            day = _random_weekday(rng, today + _days(1), today + _days(22))
+        return CasePlan(
+            status,
+            received_on=received,
+            booked_on=booked,
+            visit_at=datetime.datetime.combine(day, slot, stockholm),
+        )
+    plan = CasePlan(status, received_on=today, visit_done=True)
+    decided_family = {Status.DECIDED, Status.FOLLOW_UP_DUE, Status.CLOSED}
+    no_potential = (
+        status in decided_family | {Status.AWAITING_DECISION} and rng.random() < 0.15
+    ) or (status == Status.ASSESSED and rng.random() < 0.2)
+    plan.potential = not no_potential
+    plan.motivated = plan.potential and rng.random() < 0.8
+    if status in decided_family:
+        decided_on = _plan_decision_and_follow_ups(rng, plan, today)
+        plan.left_tracks_on = decided_on - _days(rng.randint(0, 10))
+    elif status == Status.AWAITING_DECISION:
+        plan.left_tracks_on = today - _days(rng.randint(0, 25))
+    if status == Status.ASSESSED:
+        visit_day = today - _days(rng.randint(0, 20))
+    elif no_potential and plan.left_tracks_on is not None:
+        visit_day = plan.left_tracks_on - _days(rng.randint(0, 5))
+    else:
+        track_end = plan.left_tracks_on or today
+        if status == Status.IN_TRACK:
+            plan.confirmed_on = track_end - _days(rng.randint(0, 60))
+        else:
+            plan.confirmed_on = track_end - _days(rng.randint(7, 60))
+        plan.track = rng.choices((1, 2, 3), weights=(30, 50, 20))[0]
+        span = (track_end - plan.confirmed_on).days
+        days = sorted(
+            plan.confirmed_on + _days(rng.randint(0, span))
+            for _ in range(rng.randint(1 if span else 0, 5))
+        )
+        plan.interventions = [
+            (day, rng.randrange(30, 121, 15), weighted_choice(rng, INTERVENTION_KIND_WEIGHTS))
+            for day in days
+        ]
+        visit_day = plan.confirmed_on - _days(rng.randint(0, 5))
+    visit_day = _weekday_on_or_before(visit_day)
+    plan.visit_at = datetime.datetime.combine(visit_day, slot, stockholm)
+    plan.received_on = visit_day - _days(rng.randint(3, 14))
+    plan.booked_on = _day_between(
+        rng, plan.received_on, min(plan.received_on + _days(3), visit_day)
+    )
+    if plan.potential:
+        plan.granted_percent = rng.randrange(40, 101, 5)
+    return plan
+
+
+def _first_decision_day_not_due(months: int, today: datetime.date) -> datetime.date:
+    """The earliest decision day whose ``months`` follow-up has not fallen due by today."""
+    day = add_months(today, -months)
+    while add_months(day, months) <= today:
+        day += _days(1)
+    return day
+
+
+def _plan_decision_and_follow_ups(
+    rng: random.Random, plan: CasePlan, today: datetime.date
+) -> datetime.date:
+    """The decision day and the follow-ups recorded, so that the status is what the daily
+    job makes of them today: none fallen due and unrecorded ("decided"), one fallen due
+    and not recorded ("follow-up due"), or the case closed at a recorded follow-up
+    ("closed"). Returns the decision day."""
+    three, six = FOLLOW_UP_MONTHS
+    # Decided on or after this day, the follow-up has not fallen due today.
+    not_due = {m: _first_decision_day_not_due(m, today) for m in FOLLOW_UP_MONTHS}
+    later = rng.random() < 0.25
+    if plan.status == Status.DECIDED:
+        if later:  # the first follow-up recorded, the second not yet due
+            decided_on = _day_between(rng, not_due[six], not_due[three] - _days(1))
+        else:
+            decided_on = _day_between(rng, not_due[three], today)
+    elif plan.status == Status.FOLLOW_UP_DUE:
+        if later:  # the first one recorded, the second fallen due
+            decided_on = _day_between(rng, add_months(today, -8), not_due[six] - _days(1))
+        else:
+            decided_on = _day_between(rng, not_due[six], not_due[three] - _days(1))
+    elif later:  # closed at the second follow-up
+        decided_on = _day_between(rng, add_months(today, -8), not_due[six] + _days(6))
+    else:  # closed at the first
+        decided_on = _day_between(rng, not_due[six], not_due[three] + _days(6))
+    plan.decided_on = decided_on
+
+    def recorded_on(months: int) -> datetime.date:
+        """Up to a week before the day it falls due (the form opens a month early), up to
+        three weeks after, never after today."""
+        return min(today, add_months(decided_on, months) + _days(rng.randint(-7, 20)))
+
+    if later or (plan.status == Status.CLOSED):
+        plan.follow_ups_done[three] = recorded_on(three)
+    if plan.status == Status.CLOSED:
+        if later:
+            plan.follow_ups_done[six] = max(recorded_on(six), plan.follow_ups_done[three])
+        plan.close_reason = (
+            "handed_over" if plan.potential is False else weighted_choice(rng, CLOSE_REASON_WEIGHTS)
+        )
+    return decided_on
+
+
+def granted_minutes(applied: int | None, percent: int) -> int | None:
+    """Granted minutes per week: ``percent`` of the applied, in steps of 5."""
+    if applied is None:
+        return None
+    return 5 * round(applied * percent / 500)
+
+
+PARTLY_GRANTED_REASON = "Behovet kan delvis tillgodoses genom träning och hjälpmedel."
+REFUSED_REASON = "Behovet tillgodoses genom träning och hjälpmedel."
+
+
+def decision_line(service: ServiceType, applied: int | None, granted: int | None):
+    """(outcome, minutes, reason) of one applied service in a decision, as the decision
+    form writes it: a service granted in full, partly (fewer minutes) or refused (none),
+    the last two with the reason."""
+    Outcome = GrantedService.Outcome
+    if not service.has_minutes:
+        return Outcome.GRANTED, None, ""
+    granted = granted or 0
+    if granted == 0:
+        return Outcome.REFUSED, 0, REFUSED_REASON
+    if applied is not None and granted < applied:
+        return Outcome.PARTLY_GRANTED, granted, PARTLY_GRANTED_REASON
+    return Outcome.GRANTED, granted, ""
+
+
+def default_legal_basis():
+    """The provision the demo's decisions rest on: the first active one."""
+    return LegalBasis.objects.filter(active=True).order_by("sort_order", "name").first()
+
+
+def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(
+        day, datetime.time(hour, minute), timezone.get_default_timezone()
+    )
+
+
+# --- Bulk writing -------------------------------------------------------------------------
+
+
+def _later_models():
+    """The track and follow-up stages' models, looked up by label: this app sits below them
+    (see docs/architecture.md) and imports neither, but the bulk generator writes their rows
+    so that every generated status has its records."""
+    return SimpleNamespace(
+        track=apps.get_model("tracks", "TrackAssignment"),
+        intervention=apps.get_model("tracks", "Intervention"),
+        handover=apps.get_model("tracks", "Handover"),
+        follow_up=apps.get_model("followup", "FollowUp"),
+        follow_up_service=apps.get_model("followup", "FollowUpService"),
+        closure=apps.get_model("followup", "CaseClosure"),
+    )
+
+
+class _Rows:
+    """The rows of one batch, written stage by stage with ``bulk_create``."""
+
+    def __init__(self, legal_basis):
+        self.legal_basis = legal_basis
+        self.applied: list = []
+        self.visits: list = []
+        self.tracks: list = []
+        self.interventions: list = []
+        self.handovers: list = []
+        self.bases: list = []
+        self.decisions: list = []
+        self.granted: dict = {}
+        self.follow_ups: list = []
+        self.follow_up_services: dict = {}
+        self.closures: list = []
+
+
+def _case_rows(rows: _Rows, models, application, applied, plan: CasePlan, today) -> None:
+    officer, therapist = application.case_officer, application.therapist
+    if plan.visit_at is None:
+        return
+    rows.visits.append(
+        JointVisit(
+            application=application,
+            scheduled_at=plan.visit_at,
+            case_officer=officer,
+            therapist=therapist,
+            status=JointVisit.Status.DONE if plan.visit_done else JointVisit.Status.BOOKED,
+            potential_for_independence=plan.potential,
+            motivated_to_train=plan.motivated,
+            potential_reasoning="Bedömt vid hembesöket" if plan.visit_done else "",
+            recorded_by=therapist if plan.visit_done else None,
+            recorded_at=plan.visit_at + datetime.timedelta(hours=1) if plan.visit_done else None,
+            version=2 if plan.visit_done else 1,
+        )
+    )
+    if plan.track is not None:
+        rows.tracks.append(
+            models.track(
+                application=application,
+                proposed=plan.track,
+                track=plan.track,
+                confirmed_by=therapist,
+            )
+        )
+        rows.interventions.extend(
+            models.intervention(
+                application=application,
+                performed_by=therapist,
+                profession="ot",
+                performed_on=day,
+                minutes=minutes,
+                kind=kind,
+            )
+            for day, minutes, kind in plan.interventions
+        )
+    if plan.left_tracks_on is None:
+        return
+    if plan.handed_over:
+        rows.handovers.append(
+            models.handover(
+                application=application,
+                recipient="home_health_care",
+                handed_over_on=plan.left_tracks_on,
+                summary="Ingen potential till självständighet; hemsjukvården tar över.",
+                created_by=therapist,
+            )
+        )
+    else:
+        rows.bases.append(
+            AssessmentBasis(
+                application=application,
+                written_by=therapist,
+                summary="Sammanfattning av bedömningen i spåret",
+                recommended_measures="Fortsatt träning i vardagen",
+                handed_over_at=at(plan.left_tracks_on, 16),
+                version=1,
+            )
+        )
+    if plan.decided_on is None:
+        return
+    decision = Decision(
+        application=application,
+        decided_on=plan.decided_on,
+        decided_by=officer,
+        legal_basis=rows.legal_basis,
+        version=1,
+    )
+    rows.decisions.append(decision)
+    lines = rows.granted[application.public_id] = [
+        (
+            row.service,
+            *decision_line(
+                row.service,
+                row.minutes_per_week,
+                granted_minutes(row.minutes_per_week, plan.granted_percent),
+            ),
+        )
+        for row in applied
+    ]
+    for months in FOLLOW_UP_MONTHS:
+        status = plan.follow_up_status(months, today)
+        follow_up = models.follow_up(
+            application=application,
+            months=months,
+            due_on=add_months(plan.decided_on, months),
+            status=status,
+            done_on=plan.follow_ups_done.get(months),
+            performed_by=officer if status == "done" else None,
+            version=2 if status == "done" else 1,
+        )
+        rows.follow_ups.append(follow_up)
+        if status == "done":
+            rows.follow_up_services[(application.public_id, months)] = [
+                (service, minutes) for service, _outcome, minutes, _reason in lines
+            ]
+    if plan.close_reason:
+        rows.closures.append(
+            models.closure(
+                application=application,
+                reason=plan.close_reason,
+                closed_on=max(plan.follow_ups_done.values()),
+                closed_by=officer,
+            )
+        )
+
+
+def _write_rows(rows: _Rows, models) -> None:
+    AppliedService.objects.bulk_create(rows.applied)
+    JointVisit.objects.bulk_create(rows.visits)
+    models.track.objects.bulk_create(rows.tracks)
+    models.intervention.objects.bulk_create(rows.interventions)
+    models.handover.objects.bulk_create(rows.handovers)
+    AssessmentBasis.objects.bulk_create(rows.bases)
+    Decision.objects.bulk_create(rows.decisions)
+    decision_ids = _ids_by_application(Decision, rows.decisions)
+    GrantedService.objects.bulk_create(
+        GrantedService(
+            decision_id=decision_ids[public_id],
+            service=service,
+            outcome=outcome,
+            minutes_per_week=minutes,
+            reason=reason,
+        )
+        for public_id, lines in rows.granted.items()
+        for service, outcome, minutes, reason in lines
+    )
+    models.follow_up.objects.bulk_create(rows.follow_ups)
+    follow_up_ids = {
+        (public_id, months): pk
+        for pk, public_id, months in models.follow_up.objects.filter(
+            application__public_id__in={key[0] for key in rows.follow_up_services}
+        ).values_list("pk", "application__public_id", "months")
+    }
+    models.follow_up_service.objects.bulk_create(
+        models.follow_up_service(
+            follow_up_id=follow_up_ids[key], service=service, minutes_per_week=m
+        )
+        for key, services in rows.follow_up_services.items()
+        for service, m in services
+    )
+    models.closure.objects.bulk_create(rows.closures)
+
+
+def _ids_by_application(model, objects) -> dict[uuid.UUID, int]:
+    return dict(
+        model.objects.filter(
+            application__public_id__in=[o.application.public_id for o in objects]
+        ).values_list("application__public_id", "pk")
+    )
 
 
 def generate(
@@ -445,38 +839,49 @@ def generate(
     today: datetime.date | None = None,
     batch_size: int = 2000,
 ) -> GenerationResult:
-    """Create ``citizens`` fictional citizens with their applications, visits and services."""
+    """Create ``citizens`` fictional citizens with their cases in bulk: each case carries
+    its status and every record the status implies (visit, track, interventions, handover
+    or assessment basis, decision, follow-ups, closure), dated in order up to today."""
     started = time.perf_counter()
-    team, case_officers, therapists = ensure_demo_staff()
-    services = list(ServiceType.objects.filter(active=True).order_by("sort_order", "code"))
-    if not services:
-        raise ValueError("The service catalogue is empty; run the migrations first.")
-    today = today or timezone.localdate()
-    builder = _Builder(
-        random.Random(seed),  # noqa: S311 - reproducible fictional data, not secrets
-        team=team,
-        case_officers=case_officers,
-        therapists=therapists,
-        services=services,
-        today=today,
-    )
+    builder = make_builder(seed=seed, today=today)
+    models = _later_models()
+    legal_basis = default_legal_basis()
     counts = {"applications": 0, "services": 0, "visits": 0}
     with transaction.atomic():
         for start in range(0, citizens, batch_size):
             batch = [builder.citizen() for _ in range(min(batch_size, citizens - start))]
             Citizen.objects.bulk_create(batch)
             _fill_missing_pks(Citizen, batch)
-            applications = [a for citizen in batch for a in builder.applications(citizen)]
+            cases = [case for citizen in batch for case in builder.cases(citizen)]
+            applications = [application for application, _plan in cases]
             Application.objects.bulk_create(applications)
             _fill_missing_pks(Application, applications)
-            applied = [s for a in applications for s in builder.applied_services(a)]
-            AppliedService.objects.bulk_create(applied)
-            visits = [v for a in applications if (v := builder.visit(a))]
-            JointVisit.objects.bulk_create(visits)
+            rows = _Rows(legal_basis)
+            for application, plan in cases:
+                applied = builder.applied_services(application)
+                rows.applied.extend(applied)
+                _case_rows(rows, models, application, applied, plan, builder.today)
+            _write_rows(rows, models)
             counts["applications"] += len(applications)
-            counts["services"] += len(applied)
-            counts["visits"] += len(visits)
+            counts["services"] += len(rows.applied)
+            counts["visits"] += len(rows.visits)
     return GenerationResult(citizens=citizens, **counts, seconds=time.perf_counter() - started)
+
+
+def make_builder(*, seed: int, today: datetime.date | None = None) -> _Builder:
+    """The demo staff and a builder of citizens and cases from the seed's random stream."""
+    team, case_officers, therapists = ensure_demo_staff()
+    services = list(ServiceType.objects.filter(active=True).order_by("sort_order", "code"))
+    if not services:
+        raise ValueError("The service catalogue is empty; run the migrations first.")
+    return _Builder(
+        random.Random(seed),  # noqa: S311 - reproducible fictional data, not secrets
+        team=team,
+        case_officers=case_officers,
+        therapists=therapists,
+        services=services,
+        today=today or timezone.localdate(),
+    )
 
 
 def _fill_missing_pks(model, objects) -> None:

@@ -6,8 +6,9 @@ from assessments.models import Citizen
 
 class Command(BaseCommand):
     help = (
-        "Generate fictional citizens with applications, applied services and joint visits, "
-        "the same data for the same seed."
+        "Generate fictional citizens and their cases in bulk, each with every record its "
+        "status implies (visit, track, interventions, handover or assessment basis, "
+        "decision, follow-ups, closure), the same data for the same seed."
     )
 
     def add_arguments(self, parser):

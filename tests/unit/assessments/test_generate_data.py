@@ -5,10 +5,14 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments import demo_data
 from assessments.identity import parse_identity_number
+from assessments.integrity import untruthful_cases
 from assessments.models import Application, AppliedService, Citizen, JointVisit
 from rehab.demo import DEMO_TEAM
 from rehab.models import User
@@ -129,7 +133,9 @@ def test_applications_are_spread_over_statuses_staff_and_time(generated):
     for application in applications:
         assert application.team.name == DEMO_TEAM
         assert application.case_officer.team_id == application.team_id
-        assert 0 <= (today - application.received_on).days <= 190
+        # At most: decided 8 months ago, up to 10 days after the handover, a track of up to
+        # 60 days, a visit up to 5 (and a weekend) before it, received up to 14 before that.
+        assert 0 <= (today - application.received_on).days <= 340
         assert (application.therapist is None) == (application.status == "received")
     after_stay = sum(a.after_inpatient_stay for a in applications) / len(applications)
     assert 0.12 < after_stay < 0.4
@@ -149,6 +155,86 @@ def test_visit_booked_applications_have_a_joint_visit_some_of_them_overdue(gener
     assert 0 < overdue < booked.count()
 
 
+def test_every_generated_case_has_the_records_of_its_status(generated):
+    assert untruthful_cases() == []
+    statuses = set(Application.objects.values_list("status", flat=True))
+    assert statuses == {
+        "received",
+        "visit_booked",
+        "assessed",
+        "in_track",
+        "awaiting_decision",
+        "decided",
+        "follow_up_due",
+        "closed",
+    }
+
+
+def test_generated_dates_run_in_order_up_to_today(generated):
+    today = timezone.localdate()
+    for application in Application.objects.prefetch_related(
+        "visits", "interventions", "follow_ups"
+    ).select_related("decision", "assessment_basis", "closure"):
+        (visit,) = application.visits.all() or [None]
+        if visit is None:
+            assert application.status == "received"
+            continue
+        visit_on = timezone.localdate(visit.scheduled_at)
+        assert visit_on >= application.received_on
+        if visit.status == JointVisit.Status.DONE:
+            assert visit_on <= today
+        for intervention in application.interventions.all():
+            assert visit_on <= intervention.performed_on <= today
+        decision = getattr(application, "decision", None)
+        if decision is None:
+            assert not application.follow_ups.all()
+            continue
+        basis = getattr(application, "assessment_basis", None)
+        if basis is not None:
+            assert visit_on <= timezone.localdate(basis.handed_over_at) <= decision.decided_on
+        assert decision.decided_on <= today
+        for follow_up in application.follow_ups.all():
+            assert follow_up.due_on > decision.decided_on
+            assert (follow_up.status == "scheduled") == (follow_up.due_on > today) or (
+                follow_up.status == "done"
+            )
+            if follow_up.done_on:
+                assert decision.decided_on < follow_up.done_on <= today
+        closure = getattr(application, "closure", None)
+        if closure is not None:
+            assert application.status == "closed"
+            assert decision.decided_on < closure.closed_on <= today
+
+
+def test_the_check_names_a_case_whose_status_lacks_its_records(generated):
+    in_track = Application.objects.filter(status="in_track").order_by("pk").first()
+    in_track.track_assignment.delete()
+    decided = Application.objects.filter(status="decided").order_by("pk").first()
+    decided.decision.__class__.objects.filter(pk=decided.decision.pk).update(
+        decided_on=decided.received_on - datetime.timedelta(days=1)
+    )
+    found = {case.application_id: [str(m) for m in case.missing] for case in untruthful_cases()}
+    assert found == {
+        in_track.pk: ["ett bekräftat spår"],
+        decided.pk: [
+            "beslutet tidigast den dag ansökan kom in",
+            "beslutet tidigast vid det gemensamma besöket och överlämnandet, om det inte är "
+            "brådskande",
+        ],
+    }
+    out = StringIO()
+    with pytest.raises(CommandError, match=r"^2 of \d+ cases do not match their status\.$"):
+        call_command("check_cases", stdout=out)
+    assert f"{in_track.public_id} (in_track): ett bekräftat spår" in out.getvalue()
+
+
+def test_the_check_reads_every_case_in_a_fixed_number_of_queries(generated):
+    with CaptureQueriesContext(connection) as queries:
+        untruthful_cases()
+    # Eight for the facts, three for the later stages' dates, one for the public ids.
+    assert len(queries) == 12
+
+
 def test_extra_colleagues_join_the_demo_team(generated):
     team_members = set(User.objects.filter(team__name=DEMO_TEAM).values_list("username", flat=True))
     assert {"handlaggare", "handlaggare2", "handlaggare3"} <= team_members
@@ -160,6 +246,7 @@ def test_if_empty_is_idempotent():
     out = StringIO()
     call_command("generate_data", citizens=30, seed=3, if_empty=True, stdout=out)
     assert re.search(r"Generated 30 citizens, \d+ applications in [\d.]+ s", out.getvalue())
+    assert untruthful_cases() == []
     numbers = _numbers()
     applications = Application.objects.count()
 
