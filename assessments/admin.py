@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import LifeArea, ProtectedIdentityGrant, ServiceType
+from .models import LegalBasis, LifeArea, ProtectedIdentityGrant, ServiceType
 
 
 @admin.register(ServiceType)
@@ -38,4 +38,14 @@ class LifeAreaAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Needs and goals refer to life areas; retire one by unticking "active".
+        return False
+
+
+@admin.register(LegalBasis)
+class LegalBasisAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "active", "sort_order"]
+    list_editable = ["active", "sort_order"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Decisions refer to their legal basis; retire one by unticking "active".
         return False

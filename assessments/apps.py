@@ -4,10 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_reference_data(sender, **kwargs):
-    from .models import LifeArea, ServiceType
-    from .reference_data import ensure_reference_data
+    from .models import LegalBasis, LifeArea, ServiceType
+    from .reference_data import ensure_legal_bases, ensure_reference_data
 
     ensure_reference_data(ServiceType, LifeArea)
+    ensure_legal_bases(LegalBasis)
 
 
 class AssessmentsConfig(AppConfig):

@@ -39,3 +39,34 @@ def assessment_basis_pdf(*, application: Application) -> bytes:
             assessment_basis_context(application=application),
         )
     return render_pdf(html)
+
+
+def decision_letter_context(*, application: Application) -> dict:
+    """The beslutsmeddelande: to whom, what was applied for, what was decided per service
+    and why, on which legal basis, for how long, and how to appeal. A protected identity's
+    address is never printed, and the name only for a user granted to see it."""
+    decision = selectors.decision_letter(application=application)
+    citizen = application.citizen
+    granted = getattr(application, "name_granted", False)
+    applied = {row.service_id: row for row in application.applied_services.all()}
+    return {
+        "application": application,
+        "decision": decision,
+        "display_name": citizen_display_name(citizen, granted),
+        "show_address": not citizen.protected_identity,
+        "lines": [
+            {"line": line, "applied": applied.get(line.service_id)}
+            for line in decision.granted_services.all()
+        ],
+        "printed_at": timezone.now(),
+    }
+
+
+def decision_letter_pdf(*, application: Application) -> bytes:
+    """The decision letter to the citizen, always in Swedish."""
+    with translation.override("sv"):
+        html = render_to_string(
+            "assessments/decision_letter_pdf.html",
+            decision_letter_context(application=application),
+        )
+    return render_pdf(html)

@@ -55,6 +55,9 @@ case_facts: ExtensionPoint[Callable[["Application"], Mapping[str, Any]]] = Exten
 )
 case_links: ExtensionPoint[CaseLink] = ExtensionPoint("case_links")
 case_sections: ExtensionPoint[CaseSection] = ExtensionPoint("case_sections")
+# What later apps show beside the decision form: the therapist's recommendations (the track
+# and why, the interventions, the assistive devices prescribed), as a template and context.
+decision_sections: ExtensionPoint[CaseSection] = ExtensionPoint("decision_sections")
 # Run after a decision is recorded, in the same transaction (the follow-up stage schedules
 # its follow-ups). Called with ``decision=``.
 after_decision: ExtensionPoint[Callable[..., None]] = ExtensionPoint("after_decision")

@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import selectors
 from .models import Application
 
 
@@ -21,11 +22,14 @@ class WorkQueueFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
     )
+    to_review = django_filters.BooleanFilter(
+        label=_("Decisions to review"), method="filter_to_review", widget=forms.CheckboxInput
+    )
     q = django_filters.CharFilter(label=_("Name"), method="filter_name")
 
     class Meta:
         model = Application
-        fields = ["scope", "status", "to_book", "overdue", "q"]
+        fields = ["scope", "status", "to_book", "overdue", "to_review", "q"]
 
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else {}
@@ -47,6 +51,9 @@ class WorkQueueFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue=True) if value else queryset
+
+    def filter_to_review(self, queryset, name, value):
+        return queryset.filter(selectors.decision_review_condition()) if value else queryset
 
     def filter_name(self, queryset, name, value):
         # Protected citizens are found by name only by users granted to see the name.

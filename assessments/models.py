@@ -467,6 +467,27 @@ class AssessmentBasis(Versioned):
         return f"basis {self.application_id}"
 
 
+class LegalBasis(models.Model):
+    """The legal provisions (lagrum) a decision may rest on, edited by the administrator."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Only active provisions are offered for new decisions."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("legal basis")
+        verbose_name_plural = _("legal bases")
+
+    def __str__(self):
+        return self.name
+
+
 class Decision(Versioned):
     """The case officer's decision: granted services and, where used, needs levels."""
 
@@ -485,25 +506,61 @@ class Decision(Versioned):
     urgent_reason = models.TextField(
         _("reason for an urgent decision"), blank=True, max_length=2000
     )
+    # Required by ``services.decision_record``; empty only on decisions recorded before
+    # the legal basis was kept.
+    legal_basis = models.ForeignKey(
+        LegalBasis,
+        verbose_name=_("legal basis"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # What was decided per service, in words, so that the change history shows a change of
+    # the granted minutes (the lines themselves are replaced on every save).
+    granted_summary = models.TextField(_("granted services"), blank=True, max_length=4000)
 
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
+        indexes = [models.Index(fields=["valid_until"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=models.F("valid_from")),
+                name="decision_valid_until_after_valid_from",
+            )
+        ]
 
     def __str__(self):
         return f"decision {self.decided_on:%Y-%m-%d}"
 
 
 class GrantedService(models.Model):
+    """What the decision says about one applied service: granted, partly granted (fewer
+    minutes than applied) or refused (no minutes), with the reason for anything less."""
+
+    class Outcome(models.TextChoices):
+        GRANTED = "granted", _("Granted")
+        PARTLY_GRANTED = "partly_granted", _("Partly granted")
+        REFUSED = "refused", _("Refused")
+
     decision = models.ForeignKey(
         Decision, on_delete=models.CASCADE, related_name="granted_services"
     )
     service = models.ForeignKey(ServiceType, on_delete=models.PROTECT, verbose_name=_("service"))
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.GRANTED
+    )
     minutes_per_week = models.PositiveIntegerField(
         _("granted minutes per week"), null=True, blank=True
     )
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
 
     class Meta:
         constraints = [

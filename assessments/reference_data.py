@@ -1,5 +1,5 @@
-"""Reference data every installation starts with: the service catalogue and the IBIC life
-areas. Created by data migrations, and again after a database flush (see AssessmentsConfig),
+"""Reference data every installation starts with: the service catalogue, the IBIC life
+areas and the legal bases of a decision. Created by data migrations, and again after a database flush (see AssessmentsConfig),
 without touching rows an administrator has edited."""
 
 SERVICE_CATALOGUE = [
@@ -26,6 +26,22 @@ LIFE_AREAS = [
     ("psykiska_funktioner", "Psykiska funktioner"),
     ("smarta", "Smärta"),
 ]
+
+# The provisions a decision on home-care services rests on: code, name, active. The new
+# Socialtjänstlag (2025:400) replaced the one of 2001 from 1 July 2025; the old provision
+# is kept (inactive) for decisions taken before then.
+LEGAL_BASES = [
+    ("sol2025_11_1", "11 kap. 1 § socialtjänstlagen (2025:400)", True),
+    ("sol2001_4_1", "4 kap. 1 § socialtjänstlagen (2001:453)", False),
+]
+
+
+def ensure_legal_bases(legal_basis_model) -> None:
+    """Works with the real model and with a migration's historical model."""
+    for order, (code, name, active) in enumerate(LEGAL_BASES):
+        legal_basis_model.objects.get_or_create(
+            code=code, defaults={"name": name, "active": active, "sort_order": order}
+        )
 
 
 def ensure_reference_data(service_type_model, life_area_model) -> None:

@@ -59,6 +59,8 @@ rules.add_perm(
     "assessments.view_assessment_basis", (is_case_officer & in_users_team) | assigned_clinician
 )
 rules.add_perm("assessments.record_decision", is_case_officer & in_users_team)
+# The decision letter (beslutsmeddelande) goes to the citizen from the case officer.
+rules.add_perm("assessments.view_decision_letter", is_case_officer & in_users_team)
 
 
 @rules.predicate

@@ -34,6 +34,7 @@ from .models import (
     Decision,
     InstrumentResult,
     JointVisit,
+    GrantedService,
     LifeArea,
     ProtectedIdentityGrant,
     VisitDraft,
@@ -210,6 +211,56 @@ def application_detail(*, user: User, public_id) -> Application:
 
 def staff_with_role(role: Role, team_id: int | None = None) -> QuerySet[User]:
     users = User.objects.filter(groups__name=role.value, is_active=True)
+# A time-limited decision comes up for review this many days before it ends.
+REVIEW_DAYS_BEFORE_END = 30
+
+
+def decision_review_condition(today: datetime.date | None = None) -> Q:
+    """Open cases whose time-limited decision ends within ``REVIEW_DAYS_BEFORE_END`` days
+    or has already ended: the decision is to be reviewed (omprövas)."""
+    today = today or timezone.localdate()
+    return Q(
+        status__in=OPEN_STATUSES,
+        decision__valid_until__isnull=False,
+        decision__valid_until__lte=today + datetime.timedelta(days=REVIEW_DAYS_BEFORE_END),
+    )
+
+
+def decision_form_context(*, request, application: Application) -> dict:
+    """What the decision form shows beside it: the assessment basis (summary and
+    recommended measures) and the sections later apps contribute (the track, the
+    interventions and the assistive devices prescribed)."""
+    basis = AssessmentBasis.objects.filter(application=application).first()
+    sections = [
+        (section.template, context)
+        for section in extension_points.decision_sections
+        if (context := section.context(request, application)) is not None
+    ]
+    return {"basis": basis, "recommendation_sections": sections}
+
+
+def decision_letter(*, application: Application) -> Decision:
+    """The decision with what its letter prints, in a fixed number of queries."""
+    return (
+        Decision.objects.select_related(
+            "legal_basis",
+            "decided_by",
+            "application__team",
+            "application__citizen",
+            "application__case_officer",
+        )
+        .prefetch_related(
+            Prefetch(
+                "granted_services",
+                queryset=GrantedService.objects.select_related("service").order_by(
+                    "service__sort_order", "service__name"
+                ),
+            )
+        )
+        .get(application=application)
+    )
+
+
     if team_id:
         users = users.filter(team_id=team_id)
     return users.order_by("last_name", "first_name")
@@ -282,7 +333,8 @@ def applied_vs_granted(*, application: Application) -> dict:
                 "service": row.service,
                 "applied": row.minutes_per_week,
                 "granted": given.minutes_per_week if given else None,
-                "granted_at_all": given is not None,
+                "granted_at_all": given is not None
+                and given.outcome != GrantedService.Outcome.REFUSED,
                 "saved": applied_minutes - granted_minutes,
             }
         )
@@ -316,13 +368,13 @@ def case_facts(application: Application) -> workflow.CaseFacts:
     visits = list(
         application.visits.exclude(status=JointVisit.Status.CANCELLED)
         .order_by("-scheduled_at")
-        .values("status", "potential_for_independence")
+        .values("status", "potential_for_independence", "scheduled_at")
     )
     done = [visit for visit in visits if visit["status"] == JointVisit.Status.DONE]
     basis = AssessmentBasis.objects.filter(application=application).values("handed_over_at").first()
-    decided_on = (
+    decision = (
         Decision.objects.filter(application=application)
-        .values_list("decided_on", flat=True)
+        .values("decided_on", "urgent_reason")
         .first()
     )
     facts: dict = {
@@ -333,7 +385,8 @@ def case_facts(application: Application) -> workflow.CaseFacts:
         "potential_for_independence": done[0]["potential_for_independence"] if done else None,
         "basis_written": basis is not None,
         "basis_handed_over": bool(basis and basis["handed_over_at"]),
-        "decided_on": decided_on,
+        "decided_on": decision["decided_on"] if decision else None,
+        "urgent_decision": bool(decision and decision["urgent_reason"]),
     }
     for provider in extension_points.case_facts:
         facts.update(provider(application))
@@ -341,6 +394,11 @@ def case_facts(application: Application) -> workflow.CaseFacts:
 
 
 def change_history(*, application: Application) -> list[dict]:
+    counted = done[0] if done else next(iter(visits), None)
+    if counted is not None:
+        facts["visit_on"] = timezone.localdate(counted["scheduled_at"])
+    if basis and basis["handed_over_at"]:
+        facts["handed_over_on"] = timezone.localdate(basis["handed_over_at"])
     """Who changed what in the case, newest first: each saved version of the application,
     its joint visits, basis and decision (and, by relation name, its track), with the fields
     that changed and their values before and after."""

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -24,6 +24,7 @@ from .models import (
     GrantedService,
     InstrumentResult,
     JointVisit,
+    LegalBasis,
     LifeArea,
     NeedAssessment,
     ServiceType,
@@ -538,6 +539,7 @@ def assessment_basis_save(
     recommended_measures: str,
     expected_version: int | None,
     hand_over: bool,
+    handed_over_at: datetime.datetime | None = None,
 ) -> AssessmentBasis:
     """Write or revise the basis; handing it over puts the case in the case officer's queue."""
     basis = AssessmentBasis.objects.filter(application=application).first()
@@ -570,25 +572,169 @@ def assessment_basis_save(
     return basis
 
 
+@dataclass(frozen=True)
+class ServiceDecision:
+    """What the decision says about one applied service: its outcome
+    (``GrantedService.Outcome``), the minutes granted and the reason for anything less."""
+
+    service: ServiceType
+    outcome: str
+    minutes_per_week: int | None = None
+    reason: str = ""
+
+
+def decision_line_field(part: str, service: ServiceType) -> str:
+    """The name of a decision form's field for one service ("outcome", "minutes", "reason");
+    the service's refusals of a line are keyed by it."""
+    return f"{part}_{service.code}"
+
+
+def _as_decision_line(line: "ServiceRequest | ServiceDecision", applied: int | None):
+    """A bare granted amount reads as the outcome it amounts to beside what was applied."""
+    if isinstance(line, ServiceDecision):
+        return line
+    Outcome = GrantedService.Outcome
+    if not line.service.has_minutes:
+        return ServiceDecision(line.service, Outcome.GRANTED)
+    minutes = line.minutes_per_week or 0
+    if minutes == 0:
+        outcome = Outcome.REFUSED
+    elif applied is not None and minutes < applied:
+        outcome = Outcome.PARTLY_GRANTED
+    else:
+        outcome = Outcome.GRANTED
+    return ServiceDecision(line.service, outcome, minutes)
+
+
+def _check_decision_line(line: ServiceDecision, applied: int | None, errors: dict) -> None:
+    Outcome = GrantedService.Outcome
+    service, minutes = line.service, line.minutes_per_week
+    minutes_field = decision_line_field("minutes", service)
+    reason_field = decision_line_field("reason", service)
+    if line.outcome not in Outcome.values:
+        errors[decision_line_field("outcome", service)] = _("Choose the outcome.")
+        return
+    if not service.has_minutes:
+        if minutes:
+            errors[minutes_field] = _("%(service)s has no minutes; leave the minutes empty.") % {
+                "service": service.name
+            }
+        if line.outcome == Outcome.PARTLY_GRANTED:
+            errors[decision_line_field("outcome", service)] = _(
+                "A service without minutes is granted or refused, not partly granted."
+            )
+    elif line.outcome == Outcome.REFUSED:
+        if minutes:
+            errors[minutes_field] = _("A refused service has no granted minutes.")
+    elif line.outcome == Outcome.PARTLY_GRANTED:
+        if not minutes or (applied is not None and minutes >= applied):
+            errors[minutes_field] = _(
+                "A partly granted service has fewer minutes than the %(applied)s applied for, "
+                "and more than none."
+            ) % {"applied": applied or 0}
+    elif minutes is None or (applied is not None and minutes < applied):
+        errors[minutes_field] = _(
+            "Fewer minutes than applied for: choose partly granted and give the reason."
+        )
+    if line.outcome != Outcome.GRANTED and not line.reason.strip():
+        errors[reason_field] = (
+            _("Give the reason for the refusal.")
+            if line.outcome == Outcome.REFUSED
+            else _("Give the reason for granting less than applied for.")
+        )
+
+
+def over_granted(lines: list[ServiceDecision], applied: dict[int, int | None]) -> list:
+    """The services granted more minutes per week than were applied for."""
+    return [
+        line.service
+        for line in lines
+        if line.service.has_minutes
+        and line.minutes_per_week
+        and line.minutes_per_week > (applied.get(line.service.pk) or 0)
+    ]
+
+
+def _granted_summary(lines: list[ServiceDecision]) -> str:
+    """The lines in words, for the change history (always Swedish, like the record)."""
+    with translation.override("sv"):
+        parts = []
+        for line in sorted(lines, key=lambda line: (line.service.sort_order, line.service.name)):
+            outcome = GrantedService.Outcome(line.outcome).label
+            if line.service.has_minutes:
+                parts.append(
+                    _("%(service)s: %(minutes)s min/week, %(outcome)s")
+                    % {
+                        "service": line.service.name,
+                        "minutes": line.minutes_per_week or 0,
+                        "outcome": str(outcome).lower(),
+                    }
+                )
+            else:
+                parts.append(f"{line.service.name}: {str(outcome).lower()}")
+        return "; ".join(str(part) for part in parts)
+
+
 @transaction.atomic
 def decision_record(
     *,
     application: Application,
     actor: User,
     decided_on: datetime.date,
-    granted: list[ServiceRequest],
+    granted: "list[ServiceRequest | ServiceDecision]",
+    legal_basis: LegalBasis | None = None,
+    valid_from: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
+    urgent_reason: str = "",
+    over_grant_confirmed: bool = False,
     level_before: int | None = None,
     level_after: int | None = None,
     notes: str = "",
     expected_version: int | None = None,
 ) -> Decision:
-    """Record (or correct) the decision: granted minutes per service and needs levels."""
-    for request in granted:
-        if not request.service.has_minutes and request.minutes_per_week:
-            raise ValidationError(
-                _("%(service)s has no minutes; leave the minutes empty.")
-                % {"service": request.service.name}
-            )
+    """Record (or correct) the decision: an outcome per applied service (granted, partly
+    granted with fewer minutes, or refused, the last two with a reason), the legal basis,
+    the validity and the needs levels.
+
+    Every applied service gets its line; more minutes than applied need
+    ``over_grant_confirmed``. A decision dated before the joint visit or the handover is
+    refused unless ``urgent_reason`` says why it is urgent (``workflow.RECORD_DECISION``);
+    the workflow's date refusals are keyed by ``decided_on``.
+    """
+    applied = {row.service_id: row.minutes_per_week for row in application.applied_services.all()}
+    lines = [_as_decision_line(line, applied.get(line.service.pk)) for line in granted]
+    errors: dict = {}
+    by_service = {line.service.pk: line for line in lines}
+    for line in lines:
+        if line.service.pk not in applied:
+            errors[decision_line_field("outcome", line.service)] = _(
+                "%(service)s was not applied for."
+            ) % {"service": line.service.name}
+        else:
+            _check_decision_line(line, applied.get(line.service.pk), errors)
+    missing = [
+        row.service.name
+        for row in application.applied_services.select_related("service")
+        if row.service_id not in by_service
+    ]
+    if missing:
+        errors.setdefault(NON_FIELD_ERRORS, []).append(
+            _("Decide on every applied service: %(services)s.") % {"services": ", ".join(missing)}
+        )
+    if legal_basis is None:
+        errors["legal_basis"] = _("Choose the legal basis of the decision.")
+    if valid_from and valid_until and valid_until < valid_from:
+        errors["valid_until"] = _("The decision cannot end before it starts.")
+    if valid_until and not valid_from and valid_until < decided_on:
+        errors["valid_until"] = _("The decision cannot end before it is taken.")
+    over = over_granted(lines, applied)
+    if over and not over_grant_confirmed:
+        errors["confirm_over_grant"] = _(
+            "More minutes than applied for are granted for %(services)s: confirm that this "
+            "is intended."
+        ) % {"services": ", ".join(service.name for service in over)}
+    if errors:
+        raise ValidationError(errors)
     decision = Decision.objects.filter(application=application).first()
     fields = {
         "decided_on": decided_on,
@@ -596,6 +742,11 @@ def decision_record(
         "level_after": level_after,
         "notes": notes,
         "decided_by": actor,
+        "legal_basis": legal_basis,
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+        "urgent_reason": urgent_reason.strip(),
+        "granted_summary": _granted_summary(lines),
     }
     if decision is None:
         decision = Decision(application=application, **fields)
@@ -610,13 +761,22 @@ def decision_record(
     GrantedService.objects.bulk_create(
         GrantedService(
             decision=decision,
-            service=request.service,
-            minutes_per_week=request.minutes_per_week if request.service.has_minutes else None,
+            service=line.service,
+            outcome=line.outcome,
+            minutes_per_week=(line.minutes_per_week or 0) if line.service.has_minutes else None,
+            reason=line.reason.strip(),
         )
-        for request in granted
+        for line in lines
     )
-    move_status(application, workflow.RECORD_DECISION)
+    try:
+        move_status(application, workflow.RECORD_DECISION)
+    except ConflictError:
+        raise
+    except ValidationError as refusal:
+        if refusal.messages == [str(workflow.RECORD_DECISION.refusal)]:
+            raise
+        # The case awaits the decision, so the refusal is about its date.
+        raise ValidationError({"decided_on": refusal.messages}) from None
     for hook in extension_points.after_decision:
         hook(decision=decision)
     return decision
-    handed_over_at: datetime.datetime | None = None,

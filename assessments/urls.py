@@ -62,5 +62,10 @@ urlpatterns = [
     path(
         "applications/<uuid:public_id>/decision/", decision.decision_record, name="decision_record"
     ),
+    path(
+        "applications/<uuid:public_id>/decision.pdf",
+        decision.decision_letter_pdf,
+        name="decision_letter_pdf",
+    ),
     path("import/", imports.import_applications, name="import_applications"),
 ]

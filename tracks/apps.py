@@ -16,6 +16,7 @@ class TracksConfig(AppConfig):
             case_history,
             case_links,
             case_sections,
+            decision_sections,
         )
         from assessments.workflow import Step
 
@@ -35,6 +36,9 @@ class TracksConfig(AppConfig):
             case_links.register(link)
         case_sections.register(
             CaseSection("tracks/_case_track.html", selectors.case_section, slot="facts")
+        )
+        decision_sections.register(
+            CaseSection("tracks/_decision_recommendations.html", selectors.decision_section)
         )
         case_history.register(selectors.change_history_records)
         basis_document_sections.register(

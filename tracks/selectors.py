@@ -56,6 +56,18 @@ def case_section(request, application: Application) -> dict | None:
     return {"track": assignment} if assignment else None
 
 
+def decision_section(request, application: Application) -> dict:
+    """The therapist's recommendations beside the decision form: the track and why, the
+    interventions and the assistive devices prescribed (registered into
+    ``assessments.extension_points.decision_sections``)."""
+    interventions = list(interventions_for(application))
+    return {
+        "track": track_assignment_for(application),
+        "interventions": interventions,
+        "devices": [i for i in interventions if i.devices_prescribed],
+    }
+
+
 def track_assignment_for(application: Application) -> TrackAssignment | None:
     return TrackAssignment.objects.filter(application=application).first()
 

@@ -76,28 +76,34 @@ def assessment_basis_pdf(request, public_id):
 
 @permission_required("assessments.record_decision", fn=application_from_url)
 def decision_record(request, public_id):
-    """The case officer records granted services beside what was applied for."""
+    """The case officer decides on each applied service beside what was applied for and
+    beside the therapist's recommendations."""
     application = request.permission_object
     decision = getattr(application, "decision", None)
     applied = list(application.applied_services.all())
-    granted = {}
+    lines = None
     initial = {"decided_on": timezone.localdate()}
     if decision is not None:
-        # Services the decision did not grant show as not granted (0 minutes or unticked),
-        # never as the applied amount, so saving again grants nothing by accident.
-        granted = {row.service_id: (0 if row.service.has_minutes else False) for row in applied}
-        granted.update(
-            (row.service_id, row.minutes_per_week if row.service.has_minutes else True)
-            for row in decision.granted_services.all()
-        )
+        lines = {row.service_id: row for row in decision.granted_services.all()}
         initial = {
             "version": decision.version,
             "decided_on": decision.decided_on,
+            "urgent": bool(decision.urgent_reason),
+            "urgent_reason": decision.urgent_reason,
+            "legal_basis": decision.legal_basis_id,
+            "valid_from": decision.valid_from,
+            "valid_until": decision.valid_until,
             "level_before": decision.level_before,
             "level_after": decision.level_after,
             "notes": decision.notes,
         }
-    form = DecisionForm(request.POST or None, applied=applied, granted=granted, initial=initial)
+    form = DecisionForm(
+        request.POST or None,
+        applied=applied,
+        lines=lines,
+        current_basis=decision.legal_basis if decision is not None else None,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         done = save_and_redirect(
             request,
@@ -107,7 +113,12 @@ def decision_record(request, public_id):
                     application=application,
                     actor=request.user,
                     decided_on=data["decided_on"],
-                    granted=form.granted(),
+                    granted=form.lines(),
+                    legal_basis=data["legal_basis"],
+                    valid_from=data["valid_from"],
+                    valid_until=data["valid_until"],
+                    urgent_reason=data["urgent_reason"],
+                    over_grant_confirmed=data["confirm_over_grant"],
                     level_before=data["level_before"],
                     level_after=data["level_after"],
                     notes=data["notes"],
@@ -126,5 +137,20 @@ def decision_record(request, public_id):
         "assessments/decision_form.html",
         application,
         form=form,
+        decision=decision,
         comparison=selectors.applied_vs_granted(application=application),
+        **selectors.decision_form_context(request=request, application=application),
     )
+
+
+@permission_required("assessments.view_decision_letter", fn=application_from_url)
+def decision_letter_pdf(request, public_id):
+    """The decision letter (beslutsmeddelande) to the citizen, in Swedish."""
+    application = request.permission_object
+    if getattr(application, "decision", None) is None:
+        raise Http404
+    pdf = documents.decision_letter_pdf(application=application)
+    log_access(request, [application.citizen.public_id], Action.EXPORT)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="beslutsmeddelande.pdf"'
+    return response

@@ -10,10 +10,13 @@ import datetime
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import Application, JointVisit, ServiceType
+from assessments.models import Application, GrantedService, JointVisit, LegalBasis
 from followup import services as followup_services
 from tracks import selectors as track_selectors
 from tracks import services as track_services
+
+# The reason flow.decide gives for a partial grant or a refusal.
+REASON_FOR_LESS = "Behovet tillgodoses på annat sätt"
 
 
 def _version(model, pk) -> int:
@@ -106,10 +109,10 @@ def hand_over_basis(
         recommended_measures="Fortsatt träning",
         expected_version=None,
         hand_over=True,
+        handed_over_at=at_ten(on) if on else None,
     )
     application.refresh_from_db()
     return basis
-        handed_over_at=at_ten(on) if on else None,
 
 
 def awaiting_decision(
@@ -136,20 +139,43 @@ def decide(
     granted: list[tuple[str, int | None]] | None = None,
     **fields,
 ):
-    """Record the decision (by default granting what was applied for): "decided"."""
-    if granted is None:
-        requests = [
-            services.ServiceRequest(row.service, row.minutes_per_week)
-            for row in application.applied_services.select_related("service")
-        ]
-    else:
-        catalogue = {s.code: s for s in ServiceType.objects.all()}
-        requests = [services.ServiceRequest(catalogue[code], m) for code, m in granted]
+    """Record the decision (by default granting what was applied for): "decided".
+
+    ``granted`` lists (service code, minutes); an applied service it leaves out is refused,
+    and fewer minutes than applied are a partial grant, each with a stated reason. The
+    legal basis is the first active one unless ``legal_basis`` is given."""
+    applied = list(application.applied_services.select_related("service"))
+    given = {row.service.code: row.minutes_per_week for row in applied}
+    if granted is not None:
+        given = dict(granted)
+    lines = []
+    for row in applied:
+        service, minutes = row.service, given.get(row.service.code)
+        if row.service.code not in given or (service.has_minutes and not minutes):
+            outcome = GrantedService.Outcome.REFUSED
+        elif service.has_minutes and minutes < (row.minutes_per_week or 0):
+            outcome = GrantedService.Outcome.PARTLY_GRANTED
+        else:
+            outcome = GrantedService.Outcome.GRANTED
+        lines.append(
+            services.ServiceDecision(
+                service,
+                outcome,
+                (minutes or 0) if service.has_minutes else None,
+                "" if outcome == GrantedService.Outcome.GRANTED else REASON_FOR_LESS,
+            )
+        )
+    fields.setdefault("legal_basis", LegalBasis.objects.filter(active=True).first())
+    if any(
+        line.minutes_per_week and line.minutes_per_week > (row.minutes_per_week or 0)
+        for line, row in zip(lines, applied, strict=True)
+    ):
+        fields.setdefault("over_grant_confirmed", True)
     decision = services.decision_record(
         application=application,
         actor=officer,
         decided_on=decided_on or timezone.localdate(),
-        granted=requests,
+        granted=lines,
         **fields,
     )
     application.refresh_from_db()

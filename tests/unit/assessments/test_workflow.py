@@ -5,13 +5,14 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from assessments import services, workflow
 from assessments.models import Application, ServiceType, StatusMoveError
 from assessments.workflow import CaseFacts, Status, Step
 from followup import services as followup_services
 from followup.models import CaseClosure, FollowUp
+from followup.services import add_months
 from tests.support import flow
 from tracks.models import TrackAssignment
 
@@ -200,14 +201,16 @@ def test_a_case_walks_every_status_and_each_move_is_in_the_change_history(
     assert TrackAssignment.objects.filter(application=application).count() == 1
     step(lambda: flow.hand_over_basis(application, therapist=therapist))
     assert application.assessment_basis.handed_over_at is not None
-    step(lambda: flow.decide(application, officer=officer, decided_on=datetime.date(2026, 2, 2)))
-    assert application.decision.decided_on == datetime.date(2026, 2, 2)
+    # Decided today: after the joint visit (yesterday) and the basis handed over just now.
+    today = timezone.localdate()
+    step(lambda: flow.decide(application, officer=officer, decided_on=today))
+    assert application.decision.decided_on == today
     # Track 2: follow-ups at 3 and 6 months from the decision.
     assert list(application.follow_ups.values_list("due_on", flat=True)) == [
-        datetime.date(2026, 5, 2),
-        datetime.date(2026, 8, 2),
+        add_months(today, 3),
+        add_months(today, 6),
     ]
-    step(lambda: flow.follow_ups_fall_due(today=datetime.date(2026, 5, 2)))
+    step(lambda: flow.follow_ups_fall_due(today=add_months(today, 3)))
     assert application.follow_ups.filter(status=FollowUp.Status.DUE).count() == 1
     follow_up = application.follow_ups.get(months=3)
     step(
