@@ -41,11 +41,9 @@ def decided(officer, demo_users):
     flow.complete_visit(application, therapist=therapist, goals=["Städa köket själv"])
     flow.confirm_track(application, therapist=therapist, track=2)
     flow.hand_over_basis(application, therapist=therapist, on=JAN_20)
-    services.decision_record(
-        application=application,
-        actor=officer,
-        decided_on=datetime.date(2026, 1, 31),
-        granted=[services.ServiceRequest(codes["stad"], 40)],
+    # Cleaning 40 of the 60 minutes applied for; the safety alarm refused.
+    flow.decide(
+        application, officer=officer, decided_on=datetime.date(2026, 1, 31), granted=[("stad", 40)]
     )
     application.refresh_from_db()
     return application
