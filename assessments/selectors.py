@@ -20,6 +20,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Concat
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from rehab.models import User
 from rehab.roles import Role, roles_of
@@ -317,7 +319,10 @@ def instrument_results(*, application: Application) -> list[InstrumentResult]:
 
 def applied_vs_granted(*, application: Application) -> dict:
     """Applied and granted minutes per service side by side, and the minutes saved
-    (applied − granted, as the savings models count them)."""
+    (applied − granted, as the savings models count them).
+
+    Granted and saved minutes mean something only once a decision exists: before it,
+    ``decided`` is false and the pages show the applied services alone."""
     applied = {row.service_id: row for row in application.applied_services.all()}
     decision = getattr(application, "decision", None)
     granted = {}
@@ -341,6 +346,7 @@ def applied_vs_granted(*, application: Application) -> dict:
     total_applied = sum(r["applied"] or 0 for r in rows)
     total_granted = sum((r["granted"] or 0) for r in rows)
     return {
+        "decided": decision is not None,
         "rows": rows,
         "applied": total_applied,
         "granted": total_granted,
@@ -393,43 +399,105 @@ def case_facts(application: Application) -> workflow.CaseFacts:
     return workflow.CaseFacts(**facts)
 
 
+# What happened to a record, by django-simple-history's history type.
+HISTORY_KINDS = {"+": _lazy("created"), "~": _lazy("changed"), "-": _lazy("removed")}
+# Fields the change history leaves out: bookkeeping, and the records a row belongs to.
+HISTORY_SKIPPED_FIELDS = {"id", "version", "created_at", "updated_at", "application", "citizen"}
+
+
+def _history_value(field, value, related: dict) -> str:
+    """A field's value as a person reads it: choice labels, Ja/Nej, names, ISO dates."""
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        return str(related.get((field.related_model, value), value))
+    if isinstance(field, BooleanField):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, list):
+        return "; ".join(_(str(item)) for item in value)
+    return str(value)
+
+
+def _history_change(field, before, after, related: dict) -> dict:
+    return {
+        "field": field.verbose_name,
+        "old": _history_value(field, getattr(before, field.attname), related),
+        "new": _history_value(field, getattr(after, field.attname), related),
+    }
+
+
+def _history_fields(record) -> list:
+    return [
+        field
+        for field in record.instance._meta.concrete_fields
+        if field.name not in HISTORY_SKIPPED_FIELDS and field.editable
+    ]
+
+
 def change_history(*, application: Application) -> list[dict]:
-    counted = done[0] if done else next(iter(visits), None)
-    if counted is not None:
-        facts["visit_on"] = timezone.localdate(counted["scheduled_at"])
-    if basis and basis["handed_over_at"]:
-        facts["handed_over_on"] = timezone.localdate(basis["handed_over_at"])
-    """Who changed what in the case, newest first: each saved version of the application,
-    its joint visits, basis and decision (and, by relation name, its track), with the fields
-    that changed and their values before and after."""
+    """Who changed what in the case, newest first, in words: each saved version of the
+    application, its joint visits, basis and decision, and the records of later apps
+    (their track, interventions) contributed through ``extension_points.case_history``.
+
+    A change lists the fields that changed, before and after; a new record lists what it
+    was saved with; a removed one says so and why. Values read as the pages show them:
+    status and other choice labels, Ja/Nej, people's full names, service names, dates as
+    YYYY-MM-DD; fields naming the citizen or the case itself are left out.
+    """
     records = list(application.history.select_related("history_user"))
     for visit in application.visits.all():
         records.extend(visit.history.select_related("history_user"))
-    for name in ("assessment_basis", "decision", "track_assignment"):
+    for name in ("assessment_basis", "decision"):
         related = getattr(application, name, None)
         if related is not None:
             records.extend(related.history.select_related("history_user"))
+    for provider in extension_points.case_history:
+        records.extend(provider(application))
+    # Every related row the values name, one query per related model.
+    wanted: dict = {}
+    for record in records:
+        for field in _history_fields(record):
+            if field.is_relation:
+                value = getattr(record, field.attname)
+                if value is not None:
+                    wanted.setdefault(field.related_model, set()).add(value)
+    related = {
+        (model, pk): obj
+        for model, pks in wanted.items()
+        for pk, obj in model._default_manager.in_bulk(pks).items()
+    }
     entries = []
     for record in records:
-        previous = record.prev_record
+        fields = {field.name: field for field in _history_fields(record)}
         changes = []
-        if previous is not None:
-            delta = record.diff_against(previous)
+        if record.history_type == "~" and record.prev_record is not None:
+            delta = record.diff_against(record.prev_record)
             changes = [
-                {
-                    "field": record.instance._meta.get_field(c.field).verbose_name,
-                    "old": c.old,
-                    "new": c.new,
-                }
+                _history_change(fields[c.field], record.prev_record, record, related)
                 for c in delta.changes
-                if c.field not in {"version", "updated_at"}
+                if c.field in fields
+            ]
+        elif record.history_type == "+":
+            changes = [
+                {"field": field.verbose_name, "old": "", "new": text}
+                for field in fields.values()
+                if (text := _history_value(field, getattr(record, field.attname), related))
             ]
         entries.append(
             {
                 "when": record.history_date,
                 "who": record.history_user,
                 "what": record.instance._meta.verbose_name,
-                "kind": record.get_history_type_display(),
+                "kind": HISTORY_KINDS.get(record.history_type, record.history_type),
+                "created": record.history_type == "+",
+                "removed": record.history_type == "-",
+                "reason": record.history_change_reason or "",
                 "changes": changes,
             }
         )

@@ -8,20 +8,24 @@ import random
 from collections import defaultdict
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from assessments.demo_data import personal_number, random_serial
-from assessments.models import (
-    Application,
-    AppliedService,
-    Citizen,
-    Decision,
-    GrantedService,
-    JointVisit,
-    ServiceType,
+from assessments import services as assessment_services
+from assessments.demo_data import (
+    at,
+    decision_line,
+    default_legal_basis,
+    personal_number,
+    random_serial,
 )
+from assessments.models import Application, Citizen, ServiceType
 from rehab.models import User
-from tracks.models import TrackAssignment
+from tracks import selectors as track_selectors
+from tracks import services as track_services
+
+from .demo import on_day
 
 PILOT_CSV = Path(__file__).resolve().parent / "data" / "pilot_track2_14_citizens.csv"
 FIRST_NAMES = {
@@ -68,13 +72,26 @@ def read_pilot(path: Path = PILOT_CSV) -> dict[str, dict]:
     return dict(cases)
 
 
+OVERRIDE_REASON = "Pilotens spår: alla i kohorten följdes i spår 2."
+NOT_JOINT = "Handläggaren deltog inte; arbetsterapeuten bedömde ensam."
+
+
 @transaction.atomic
 def load_pilot_cohort(
     *, officer: User, therapist: User, decided_on: datetime.date, seed: int = 2014
 ) -> list[Application]:
-    """Create the 14 cases, decided on ``decided_on`` in track 2 (idempotent per citizen)."""
+    """Create the 14 cases, decided on ``decided_on`` in track 2 (idempotent per citizen).
+
+    Each case is walked through the services as the pages walk it, with the clock on each
+    step's day (``followup.demo.on_day``): received 45 days before the decision, the home
+    visit done 30 days before, track 2 confirmed, the assessment basis handed over three
+    days before and the decision recorded with the granted minutes of the pilot file; the
+    decision schedules the follow-ups."""
+    if decided_on > timezone.localdate():
+        raise ValidationError("The pilot's decision date cannot be in the future.")
     rng = random.Random(seed)  # noqa: S311 - fictional demo data, not security
     catalogue = {service.code: service for service in ServiceType.objects.all()}
+    legal_basis = default_legal_basis()
     applications = []
     for index, (case_id, case) in enumerate(
         sorted(read_pilot().items(), key=lambda item: int(item[0]))
@@ -93,50 +110,104 @@ def load_pilot_cohort(
                 "city": "Timrå",
             },
         )
-        application, created = Application.objects.get_or_create(
-            citizen=citizen,
-            import_key=f"pilot:{case_id}",
-            defaults={
-                "received_on": decided_on - datetime.timedelta(days=45),
-                "channel": "phone",
-                "case_officer": officer,
-                "therapist": therapist,
-                "team": officer.team,
-                "status": Application.Status.DECIDED,
-            },
-        )
-        applications.append(application)
-        if not created:
+        existing = Application.objects.filter(
+            citizen=citizen, import_key=f"pilot:{case_id}"
+        ).first()
+        if existing is not None:
+            applications.append(existing)
             continue
         services = list(case["services"])
         if case.get("alarm"):
             services.append(("trygghetslarm", None, None))
-        AppliedService.objects.bulk_create(
-            AppliedService(
-                application=application, service=catalogue[code], minutes_per_week=applied
-            )
-            for code, applied, _granted in services
-        )
-        if case["joint"]:
-            JointVisit.objects.create(
-                application=application,
-                case_officer=officer,
+        applications.append(
+            _walk_pilot_case(
+                citizen=citizen,
+                case_id=case_id,
+                joint=case["joint"],
+                lines=[(catalogue[code], applied, granted) for code, applied, granted in services],
+                officer=officer,
                 therapist=therapist,
-                scheduled_at=datetime.datetime.combine(
-                    decided_on - datetime.timedelta(days=30), datetime.time(10), tzinfo=datetime.UTC
-                ),
-                status=JointVisit.Status.DONE,
-                potential_for_independence=True,
+                decided_on=decided_on,
+                legal_basis=legal_basis,
             )
-        TrackAssignment.objects.create(
-            application=application, proposed=2, track=2, confirmed_by=therapist
-        )
-        decision = Decision.objects.create(
-            application=application, decided_on=decided_on, decided_by=officer
-        )
-        GrantedService.objects.bulk_create(
-            GrantedService(decision=decision, service=catalogue[code], minutes_per_week=granted)
-            for code, _applied, granted in services
-            if granted is None or granted > 0
         )
     return applications
+
+
+def _walk_pilot_case(
+    *, citizen, case_id, joint, lines, officer, therapist, decided_on, legal_basis
+) -> Application:
+    received_on = decided_on - datetime.timedelta(days=45)
+    visit_day = decided_on - datetime.timedelta(days=30)
+    handed_over_on = decided_on - datetime.timedelta(days=3)
+    with on_day(at(received_on, 9)):
+        application = assessment_services.application_create(
+            citizen=citizen,
+            received_on=received_on,
+            channel=Application.Channel.PHONE,
+            case_officer=officer,
+            therapist=therapist,
+            services=[
+                assessment_services.ServiceRequest(service, applied)
+                for service, applied, _granted in lines
+            ],
+            import_key=f"pilot:{case_id}",
+        )
+    with on_day(at(received_on, 10)):
+        visit = assessment_services.joint_visit_book(
+            application=application,
+            scheduled_at=at(visit_day, 10),
+            case_officer=officer,
+            therapist=therapist,
+            expected_version=application.version,
+        )
+    with on_day(at(visit_day, 15)):
+        visit.refresh_from_db()
+        assessment_services.joint_visit_record(
+            visit=visit,
+            expected_version=visit.version,
+            actor=therapist,
+            goals=[assessment_services.GoalInput("Klara personlig hygien själv")],
+            needs={},
+            complete=True,
+            potential_for_independence=True,
+            motivated_to_train=True,
+            potential_reasoning="Vill och kan träna förflyttning och dusch.",
+            other_participants="" if joint else NOT_JOINT,
+        )
+    application.refresh_from_db()
+    with on_day(at(visit_day, 16)):
+        proposal = track_selectors.proposal_from(
+            application, track_selectors.latest_done_visit(application)
+        )
+        track_services.track_confirm(
+            application=application,
+            actor=therapist,
+            track=2,
+            override_reason="" if proposal.track == 2 else OVERRIDE_REASON,
+            expected_version=application.version,
+        )
+    with on_day(at(handed_over_on, 16)):
+        assessment_services.assessment_basis_save(
+            application=application,
+            actor=therapist,
+            summary="Träning i vardagen i spår 2 enligt piloten.",
+            recommended_measures="Insatser enligt de beviljade minuterna.",
+            expected_version=None,
+            hand_over=True,
+        )
+    with on_day(at(decided_on, 16)):
+        assessment_services.decision_record(
+            application=application,
+            actor=officer,
+            decided_on=decided_on,
+            granted=[
+                assessment_services.ServiceDecision(
+                    service, *decision_line(service, applied, granted)
+                )
+                for service, applied, granted in lines
+            ],
+            legal_basis=legal_basis,
+        )
+    application.refresh_from_db()
+    return application

@@ -1,12 +1,18 @@
 import datetime
+from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db.models import Sum
+from django.utils import timezone
 
 from assessments.identity import parse_identity_number
-from assessments.models import AppliedService, Citizen, GrantedService
+from assessments.integrity import untruthful_cases
+from assessments.models import Application, AppliedService, Citizen, GrantedService
 from followup.models import FollowUp
+from followup.pilot import load_pilot_cohort
+from rehab.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -34,4 +40,32 @@ def test_the_demo_pilot_cohort_matches_the_published_pilot(demo_users):
     for citizen in citizens:
         identity = parse_identity_number(citizen.personal_number)
         assert identity.is_female == (citizen.sex == "K")
-    assert FollowUp.objects.count() == 0  # scheduled by the daily job, not by the loader
+    # The decision scheduled the 3- and 6-month follow-ups of each case.
+    assert FollowUp.objects.filter(status=FollowUp.Status.SCHEDULED).count() == 28
+    assert set(FollowUp.objects.values_list("application__status", flat=True).distinct()) == {
+        "decided"
+    }
+    assert untruthful_cases() == []
+
+
+def test_a_pilot_decided_four_months_ago_has_its_first_follow_up_due(demo_users):
+    decided_on = timezone.localdate() - datetime.timedelta(days=125)
+    call_command("load_pilot_cohort", decided_on=decided_on, stdout=StringIO())
+    pilot = Application.objects.filter(import_key__startswith="pilot:")
+    assert set(pilot.values_list("status", flat=True)) == {"follow_up_due"}
+    assert sorted(
+        FollowUp.objects.filter(application__in=pilot).values_list("months", "status").distinct()
+    ) == [(3, "due"), (6, "scheduled")]
+    assert untruthful_cases() == []
+
+
+def test_a_pilot_decision_cannot_be_dated_in_the_future(demo_users):
+    officer = User.objects.get(username="handlaggare")
+    therapist = User.objects.get(username="arbetsterapeut")
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        load_pilot_cohort(
+            officer=officer,
+            therapist=therapist,
+            decided_on=timezone.localdate() + datetime.timedelta(days=1),
+        )
+    assert not Application.objects.exists()

@@ -1,0 +1,206 @@
+"""The demo's cases, walked through the same services as the pages walk them.
+
+Each case follows its plan (``assessments.demo_data.plan_case``): the application is
+registered, the joint visit booked and recorded, the track confirmed and interventions
+added (or the handover recorded), the assessment basis handed over, the decision recorded
+and the follow-ups recorded, up to the status the plan ends in. The services stamp the day
+they run (a basis is handed over "now", a follow-up is done "today"), so each step runs
+with the clock set to the step's day (``on_day``): every stamp and every line of the change
+history falls on the day the plan gives, and the dates run in order. The daily job is run
+at the end (``manage.py mark_follow_ups_due``) so that follow-ups past their day show as
+due.
+"""
+
+import contextlib
+import datetime
+import time
+from unittest import mock
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessments import demo_data
+from assessments import services as assessment_services
+from assessments.demo_data import CasePlan, GenerationResult
+from assessments.models import Application, AppliedService, Citizen, JointVisit
+from tracks import selectors as track_selectors
+from tracks import services as track_services
+from tracks.models import Handover
+
+from . import services
+from .models import FollowUp
+
+EARLY_REASON = "Den enskilde hörde av sig före uppföljningsdagen."
+
+
+@contextlib.contextmanager
+def on_day(moment: datetime.datetime):
+    """Run the services as if it were ``moment`` (``timezone.now`` and ``localdate``)."""
+    with mock.patch.object(timezone, "now", return_value=moment):
+        yield
+
+
+def _version(application: Application) -> int:
+    return Application.objects.values_list("version", flat=True).get(pk=application.pk)
+
+
+def walk_case(spec: Application, applied: list[AppliedService], plan: CasePlan) -> Application:
+    """Register ``spec`` (an unsaved application from the demo builder) and take it through
+    the services to the status its plan ends in."""
+    at = demo_data.at
+    officer, therapist = spec.case_officer, spec.therapist
+    with on_day(at(plan.received_on, 8)):
+        application = assessment_services.application_create(
+            citizen=spec.citizen,
+            received_on=plan.received_on,
+            channel=spec.channel,
+            case_officer=officer,
+            services=[
+                assessment_services.ServiceRequest(row.service, row.minutes_per_week)
+                for row in applied
+            ],
+            kind=spec.kind,
+            after_inpatient_stay=spec.after_inpatient_stay,
+            existing_services=spec.existing_services,
+        )
+    if plan.visit_at is None or plan.booked_on is None or therapist is None:
+        return application
+    with on_day(at(plan.booked_on, 8, 15)):
+        visit = assessment_services.joint_visit_book(
+            application=application,
+            scheduled_at=plan.visit_at,
+            case_officer=officer,
+            therapist=therapist,
+            expected_version=_version(application),
+        )
+    if not plan.visit_done:
+        return application
+    visit_day = timezone.localdate(plan.visit_at)
+    with on_day(at(visit_day, 15)):
+        visit = JointVisit.objects.get(pk=visit.pk)
+        assessment_services.joint_visit_record(
+            visit=visit,
+            expected_version=visit.version,
+            actor=therapist,
+            goals=[assessment_services.GoalInput("Klara personlig hygien själv")]
+            if plan.potential
+            else [],
+            needs={},
+            complete=True,
+            potential_for_independence=plan.potential,
+            motivated_to_train=plan.motivated,
+            potential_reasoning=(
+                "Vill och kan träna förflyttning och dusch."
+                if plan.potential
+                else "Behoven är varaktiga; ingen potential till självständighet."
+            ),
+            housing="Lägenhet, hiss",
+        )
+    application.refresh_from_db()
+    if plan.confirmed_on is not None:
+        _track(application, therapist, plan)
+    if plan.left_tracks_on is None:
+        return application
+    with on_day(at(plan.left_tracks_on, 16)):
+        if plan.handed_over:
+            track_services.handover_record(
+                application=application,
+                actor=therapist,
+                recipient=Handover.Recipient.HOME_HEALTH_CARE,
+                recipient_detail="",
+                handed_over_on=plan.left_tracks_on,
+                summary="Ingen potential till självständighet; hemsjukvården tar över.",
+            )
+        else:
+            assessment_services.assessment_basis_save(
+                application=application,
+                actor=therapist,
+                summary="Sammanfattning av bedömningen i spåret",
+                recommended_measures="Fortsatt träning i vardagen",
+                expected_version=None,
+                hand_over=True,
+            )
+    if plan.decided_on is None:
+        return application
+    lines = []
+    for row in applied:
+        outcome, minutes, reason = demo_data.decision_line(
+            row.service,
+            row.minutes_per_week,
+            demo_data.granted_minutes(row.minutes_per_week, plan.granted_percent),
+        )
+        lines.append(assessment_services.ServiceDecision(row.service, outcome, minutes, reason))
+    with on_day(at(plan.decided_on, 16, 30)):
+        assessment_services.decision_record(
+            application=application,
+            actor=officer,
+            decided_on=plan.decided_on,
+            granted=lines,
+            legal_basis=demo_data.default_legal_basis(),
+        )
+    services_now = [
+        assessment_services.ServiceRequest(line.service, line.minutes_per_week) for line in lines
+    ]
+    for months, day in sorted(plan.follow_ups_done.items()):
+        with on_day(at(day, 10)):
+            follow_up = FollowUp.objects.get(application=application, months=months)
+            if follow_up.due_on <= day:
+                services.mark_follow_ups_due(today=day)
+                follow_up.refresh_from_db()
+            closing = plan.close_reason and months == max(plan.follow_ups_done)
+            services.follow_up_record(
+                follow_up=follow_up,
+                actor=officer,
+                expected_version=follow_up.version,
+                services=services_now,
+                notes="Uppföljning per telefon med den enskilde.",
+                close_reason=plan.close_reason if closing else "",
+                early_reason=EARLY_REASON if day < follow_up.due_on else "",
+            )
+    application.refresh_from_db()
+    return application
+
+
+def _track(application: Application, therapist, plan: CasePlan) -> None:
+    assert plan.confirmed_on is not None  # noqa: S101 - checked by the caller
+    with on_day(demo_data.at(plan.confirmed_on, 16, 15)):
+        proposal = track_selectors.proposal_from(
+            application, track_selectors.latest_done_visit(application)
+        )
+        track_services.track_confirm(
+            application=application,
+            actor=therapist,
+            track=proposal.track,
+            expected_version=_version(application),
+        )
+    for day, minutes, kind in plan.interventions:
+        with on_day(demo_data.at(day, 16, 45)):
+            track_services.intervention_add(
+                application=application,
+                actor=therapist,
+                performed_on=day,
+                minutes=minutes,
+                kind=kind,
+            )
+
+
+def generate_through_services(
+    *, citizens: int, seed: int, today: datetime.date | None = None
+) -> GenerationResult:
+    """``citizens`` fictional citizens, each case walked through the services; the same
+    seed gives the same people, plans and statuses."""
+    started = time.perf_counter()
+    builder = demo_data.make_builder(seed=seed, today=today)
+    counts = {"applications": 0, "services": 0, "visits": 0}
+    with transaction.atomic():
+        people = [builder.citizen() for _ in range(citizens)]
+        Citizen.objects.bulk_create(people)
+        demo_data._fill_missing_pks(Citizen, people)
+        for citizen in people:
+            for spec, plan in builder.cases(citizen):
+                applied = builder.applied_services(spec)
+                walk_case(spec, applied, plan)
+                counts["applications"] += 1
+                counts["services"] += len(applied)
+                counts["visits"] += plan.visit_at is not None
+    return GenerationResult(citizens=citizens, **counts, seconds=time.perf_counter() - started)
