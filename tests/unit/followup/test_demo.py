@@ -1,0 +1,73 @@
+"""The demo as bin/run loads it: every case walked through the services."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.integrity import untruthful_cases
+from assessments.models import Application, Citizen
+from followup.demo import generate_through_services
+from followup.models import CaseClosure, FollowUp
+from tracks.models import Handover, TrackAssignment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_of_300_citizens_tells_the_truth_in_every_case(client):
+    out = StringIO()
+    call_command("setup_demo", citizens=300, seed=1, stdout=out)
+    assert re.search(
+        r"Generated 300 citizens, \d+ applications through the services", out.getvalue()
+    )
+    assert untruthful_cases() == []
+    statuses = set(Application.objects.values_list("status", flat=True))
+    assert statuses == {
+        "received",
+        "visit_booked",
+        "assessed",
+        "in_track",
+        "awaiting_decision",
+        "decided",
+        "follow_up_due",
+        "closed",
+    }
+    # The variety of the demo: several queues, visits ahead, overdue follow-ups, closures
+    # with their reasons, the three tracks and handovers.
+    officers = set(Application.objects.values_list("case_officer__username", flat=True))
+    assert {"handlaggare", "handlaggare2", "handlaggare3"} <= officers
+    assert Application.objects.filter(
+        status="visit_booked", visits__scheduled_at__gt=timezone.now()
+    ).exists()
+    assert FollowUp.objects.filter(status="due", due_on__lt=timezone.localdate()).exists()
+    assert (
+        CaseClosure.objects.exclude(reason="").count()
+        == Application.objects.filter(status="closed").count()
+    )
+    assert set(TrackAssignment.objects.values_list("track", flat=True)) == {1, 2, 3}
+    assert Handover.objects.exists()
+    # Every follow-up opens for the case's officer.
+    for follow_up in FollowUp.objects.select_related("application__case_officer"):
+        client.force_login(follow_up.application.case_officer)
+        url = reverse(
+            "followup:follow_up", args=[follow_up.application.public_id, follow_up.months]
+        )
+        assert client.get(url).status_code == 200, (follow_up.status, url)
+
+
+def test_the_same_seed_walks_the_same_cases(demo_users):
+    generate_through_services(citizens=15, seed=4)
+    first = list(
+        Application.objects.order_by("pk").values_list(
+            "citizen__personal_number", "status", "received_on"
+        )
+    )
+    Citizen.objects.all().delete()
+    generate_through_services(citizens=15, seed=4)
+    again = Application.objects.order_by("pk").values_list(
+        "citizen__personal_number", "status", "received_on"
+    )
+    assert list(again) == first
