@@ -34,6 +34,7 @@ def fill(cases: int, teams: int, seed: int) -> dict:
     from assessments.models import (
         Application,
         AppliedService,
+        AssessmentBasis,
         Citizen,
         Decision,
         Goal,
@@ -45,7 +46,7 @@ def fill(cases: int, teams: int, seed: int) -> dict:
     from followup.models import CaseClosure, FollowUp, GoalAttainment, Tariff, TariffLevel
     from rehab.demo import ensure_demo_users
     from rehab.models import Team
-    from tracks.models import Intervention, TrackAssignment
+    from tracks.models import Handover, Intervention, TrackAssignment
 
     rng = random.Random(seed)
     users = {user.username: user for user in ensure_demo_users()}
@@ -90,6 +91,8 @@ def fill(cases: int, teams: int, seed: int) -> dict:
             datetime.date(YEAR, 1, 1) + datetime.timedelta(days=rng.randint(0, 364))
             for _ in range(cases)
         ]
+        closing = random.Random(seed + 1)  # noqa: S311 - fictional benchmark data
+        closed = [closing.random() < 0.1 for _ in range(cases)]
         applications = Application.objects.bulk_create(
             (
                 Application(
@@ -99,13 +102,17 @@ def fill(cases: int, teams: int, seed: int) -> dict:
                     team=citizen.team,
                     case_officer=officer,
                     therapist=therapist,
-                    status=Application.Status.DECIDED,
+                    # Bulk rows carry their final status: closed when the case has a closure.
+                    status=Application.Status.CLOSED
+                    if closed[index]
+                    else Application.Status.DECIDED,
                 )
                 for index, citizen in enumerate(citizens)
             ),
             batch_size=2000,
         )
         applied, granted, visits, tracks, interventions = [], [], [], [], []
+        bases, handovers = [], []
         results, follow_ups, goals = [], [], []
         decisions = []
         for index, application in enumerate(applications):
@@ -152,6 +159,29 @@ def fill(cases: int, teams: int, seed: int) -> dict:
                     )
                     for _ in range(rng.randint(1, 3))
                 ]
+                bases.append(
+                    AssessmentBasis(
+                        application=application,
+                        written_by=therapist,
+                        summary="Sammanfattning",
+                        recommended_measures="Fortsatt träning",
+                        handed_over_at=datetime.datetime.combine(
+                            decided[index] - datetime.timedelta(days=2),
+                            datetime.time(15),
+                            tzinfo=datetime.UTC,
+                        ),
+                    )
+                )
+            else:  # no potential for independence: handed over instead of a track
+                handovers.append(
+                    Handover(
+                        application=application,
+                        recipient="home_health_care",
+                        handed_over_on=decided[index] - datetime.timedelta(days=2),
+                        summary="Ingen potential till självständighet",
+                        created_by=therapist,
+                    )
+                )
             level_before = rng.randint(2, 6) if rng.random() < 0.5 else None
             decisions.append(
                 Decision(
@@ -203,6 +233,8 @@ def fill(cases: int, teams: int, seed: int) -> dict:
         JointVisit.objects.bulk_create(visits, batch_size=2000)
         TrackAssignment.objects.bulk_create(tracks, batch_size=2000)
         Intervention.objects.bulk_create(interventions, batch_size=5000)
+        AssessmentBasis.objects.bulk_create(bases, batch_size=2000)
+        Handover.objects.bulk_create(handovers, batch_size=2000)
         InstrumentResult.objects.bulk_create(results, batch_size=2000)
         follow_ups = FollowUp.objects.bulk_create(follow_ups, batch_size=2000)
         goals = Goal.objects.bulk_create(goals, batch_size=2000)
@@ -225,8 +257,8 @@ def fill(cases: int, teams: int, seed: int) -> dict:
                     closed_on=datetime.date(YEAR + 1, 1, 15),
                     closed_by=officer,
                 )
-                for application in applications
-                if rng.random() < 0.1
+                for index, application in enumerate(applications)
+                if closed[index]
             ),
             batch_size=2000,
         )
