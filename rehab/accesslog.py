@@ -3,12 +3,9 @@
 from collections.abc import Iterable
 from uuid import UUID
 
+from .client_address import client_ip
 from .models import AccessLogEntry
 from .roles import roles_of
-
-
-def _client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def log_access(request, citizen_refs: Iterable[UUID], action: str) -> None:
@@ -18,7 +15,7 @@ def log_access(request, citizen_refs: Iterable[UUID], action: str) -> None:
         return
     roles = ",".join(role.value for role in roles_of(request.user))
     view = request.resolver_match.view_name if request.resolver_match else request.path[:100]
-    address = _client_address(request)
+    address = client_ip(request)
     AccessLogEntry.objects.bulk_create(
         AccessLogEntry(
             user=request.user,
