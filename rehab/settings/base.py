@@ -98,6 +98,8 @@ def database_from_url(url: str) -> dict:
 
 
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL"))}
+# manage.py flush would empty the access log too; only the test settings allow it.
+ALLOW_FLUSH = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "rehab.User"

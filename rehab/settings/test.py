@@ -14,6 +14,8 @@ from .base import *  # noqa: E402
 
 VAR_DIR.mkdir(exist_ok=True)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests that commit (browser, worker) are emptied between tests with flush.
+ALLOW_FLUSH = True
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker process sees what the tests commit.
