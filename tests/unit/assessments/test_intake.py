@@ -372,4 +372,4 @@ def test_the_change_history_shows_who_changed_what(client, officer, citizen):
     change = next(e for e in entries if e["changes"])
     assert change["who"] == officer
     assert {c["field"] for c in change["changes"]} >= {"kanal"}
-    assert any(c["old"] == "phone" and c["new"] == "letter" for c in change["changes"])
+    assert any(c["old"] == "Telefon" and c["new"] == "Brev" for c in change["changes"])
