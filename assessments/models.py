@@ -285,6 +285,13 @@ class JointVisit(Versioned):
         _("status"), max_length=20, choices=Status.choices, default=Status.BOOKED
     )
     # What the joint visit found (kartläggning); filled in by the therapist.
+    # A visit the case officer could not join is the therapist's own assessment, not a
+    # joint one (the reports count joint assessments).
+    case_officer_attended = models.BooleanField(
+        _("the case officer took part"),
+        default=True,
+        help_text=_("Untick when the therapist assessed alone."),
+    )
     other_participants = models.CharField(
         _("other participants"),
         max_length=300,

@@ -27,6 +27,7 @@ from .models import (
     LegalBasis,
     LifeArea,
     NeedAssessment,
+    ProtectedIdentityGrant,
     ServiceType,
     VisitDraft,
 )
@@ -40,11 +41,13 @@ CITIZEN_FIELDS = [
     "city",
     "phone",
     "lives_alone",
-    "protected_identity",
     "next_of_kin_name",
     "next_of_kin_relation",
     "next_of_kin_phone",
 ]
+# Protected identity may be set when a citizen is registered; afterwards it changes only
+# through ``citizen_set_protection`` (with a reason), never as a side effect of editing.
+CITIZEN_REGISTRATION_FIELDS = [*CITIZEN_FIELDS, "protected_identity"]
 APPLICATION_FIELDS = [
     "kind",
     "received_on",
@@ -159,7 +162,7 @@ def citizen_create(*, personal_number: str, team: Team, **fields) -> Citizen:
         is_coordination_number=identity.is_coordination_number,
         birth_date=identity.birth_date,
         team=team,
-        **{key: value for key, value in fields.items() if key in CITIZEN_FIELDS},
+        **{key: value for key, value in fields.items() if key in CITIZEN_REGISTRATION_FIELDS},
     )
     citizen.full_clean()
     try:
@@ -181,6 +184,66 @@ def citizen_update(*, citizen: Citizen, expected_version: int, **fields) -> Citi
     citizen.full_clean(validate_unique=False)
     _save_versioned(citizen, [f for f in fields if f in CITIZEN_FIELDS], expected_version)
     return citizen
+
+
+@transaction.atomic
+def citizen_set_protection(
+    *, citizen: Citizen, protected: bool, reason: str, expected_version: int
+) -> Citizen:
+    """Set or lift protected identity, with the reason in the citizen's change history.
+    Lifting it ends every grant to see the name (a later protection starts without any)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason.")})
+    if citizen.protected_identity == protected:
+        raise ConflictError()
+    citizen.protected_identity = protected
+    citizen._change_reason = reason[:100]
+    _save_versioned(citizen, ["protected_identity"], expected_version)
+    if not protected:
+        citizen.grants.all().delete()
+    return citizen
+
+
+@transaction.atomic
+def identity_grant_create(
+    *, citizen: Citizen, user: User, granted_by: User, reason: str
+) -> ProtectedIdentityGrant:
+    """Let ``user``, a member of the citizen's team, see the protected citizen's name."""
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Give the reason.")
+    if not citizen.protected_identity:
+        errors[NON_FIELD_ERRORS] = _("The citizen has no protected identity.")
+    if user.team_id != citizen.team_id or not user.is_active:
+        errors["user"] = _("Choose a member of the citizen's team.")
+    elif citizen.grants.filter(user=user).exists():
+        errors["user"] = _("This person already has access to the name.")
+    if errors:
+        raise ValidationError(errors)
+    grant = ProtectedIdentityGrant(citizen=citizen, user=user, granted_by=granted_by, reason=reason)
+    try:
+        with transaction.atomic():
+            grant.save()
+    except IntegrityError:
+        raise ValidationError({"user": _("This person already has access to the name.")}) from None
+    return grant
+
+
+@transaction.atomic
+def identity_grant_revoke(
+    *, citizen: Citizen, grant_id: int, reason: str
+) -> ProtectedIdentityGrant:
+    """End a grant to see the protected citizen's name (the reason goes to the access log);
+    returns the grant as it was."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    grant = citizen.grants.select_for_update().select_related("user").filter(pk=grant_id).first()
+    if grant is None:
+        raise ConflictError()
+    grant.delete()
+    return grant
 
 
 def _validate_services(services: list[ServiceRequest]) -> None:
@@ -300,6 +363,7 @@ def joint_visit_book(
 # --- Joint visit findings, instruments, assessment basis, decision -------------------------
 
 VISIT_FINDING_FIELDS = [
+    "case_officer_attended",
     "other_participants",
     "housing",
     "stairs",

@@ -188,7 +188,9 @@ def cohort_profile(scope: Scope) -> dict[str, int]:
         AppliedService.objects.filter(application=OuterRef("pk"), service__code=SAFETY_ALARM)
     )
     joint_assessment = Exists(
-        JointVisit.objects.filter(application=OuterRef("pk"), status=JointVisit.Status.DONE)
+        JointVisit.objects.filter(
+            application=OuterRef("pk"), status=JointVisit.Status.DONE, case_officer_attended=True
+        )
     )
     aggregates = {
         "people": Count(people, distinct=True),

@@ -73,7 +73,6 @@ def read_pilot(path: Path = PILOT_CSV) -> dict[str, dict]:
 
 
 OVERRIDE_REASON = "Pilotens spår: alla i kohorten följdes i spår 2."
-NOT_JOINT = "Handläggaren deltog inte; arbetsterapeuten bedömde ensam."
 
 
 @transaction.atomic
@@ -173,7 +172,7 @@ def _walk_pilot_case(
             potential_for_independence=True,
             motivated_to_train=True,
             potential_reasoning="Vill och kan träna förflyttning och dusch.",
-            other_participants="" if joint else NOT_JOINT,
+            case_officer_attended=joint,
         )
     application.refresh_from_db()
     with on_day(at(visit_day, 16)):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from assessments.identity import parse_identity_number
 from assessments.integrity import untruthful_cases
 from assessments.models import Application, AppliedService, Citizen, GrantedService
+from followup import indicators
 from followup.models import FollowUp
 from followup.pilot import load_pilot_cohort
 from rehab.models import User
@@ -46,6 +47,11 @@ def test_the_demo_pilot_cohort_matches_the_published_pilot(demo_users):
         "decided"
     }
     assert untruthful_cases() == []
+    # Every case had its visit done, but in 2 of 14 the case officer did not take part.
+    profile = indicators.cohort_profile(
+        indicators.Scope(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    )
+    assert (profile["people"], profile["joint_assessment"]) == (14, 12)
 
 
 def test_a_pilot_decided_four_months_ago_has_its_first_follow_up_due(demo_users):
