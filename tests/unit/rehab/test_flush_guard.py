@@ -36,6 +36,7 @@ def test_flush_refuses_outside_the_test_settings_and_the_access_log_stays(logged
     assert AccessLogEntry.objects.filter(citizen_ref=logged_read.public_id).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)  # flush runs outside a transaction, as in tests
 def test_flush_empties_the_database_under_the_test_settings(logged_read):
     call_command("flush", interactive=False, verbosity=0)
     assert not AccessLogEntry.objects.exists()
