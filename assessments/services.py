@@ -503,11 +503,14 @@ def joint_visit_draft_save(
     when somebody saved the visit after ``expected_version``, the version the form shows."""
     if JointVisit.objects.filter(pk=visit.pk, version=expected_version).count() != 1:
         raise ConflictError()
-    if not workflow.may_start(
-        workflow.COMPLETE_VISIT, workflow.CaseFacts(status=visit.application.status)
+    status = visit.application.status
+    if not workflow.may_start(workflow.COMPLETE_VISIT, workflow.CaseFacts(status=status)) and not (
+        visit.is_done and status in VISIT_CORRECTION_STATUSES
     ):
+        # A draft is kept as long as the visit itself may still be saved (see
+        # ``joint_visit_record``: corrections until the decision).
         raise ValidationError(
-            _("The joint visit can no longer be changed: the case has moved on to its track.")
+            _("The joint visit can no longer be changed: the decision has been recorded.")
         )
     draft, _created = VisitDraft.objects.update_or_create(
         visit=visit,

@@ -30,6 +30,7 @@ from assessments.models import (
     JointVisit,
     NeedAssessment,
     ProtectedIdentityGrant,
+    VisitDraft,
 )
 from followup.models import FollowUp, PositiveExample
 from tracks.models import Handover, Intervention, TrackAssignment
@@ -134,11 +135,13 @@ def _anonymise(citizen_ids: list[int]) -> None:
     )
     FollowUp.objects.filter(application__in=applications).update(notes="", **bump)
     PositiveExample.objects.filter(application__in=applications).delete()
+    # Unsaved drafts of the visit form hold what was typed at the home visit.
+    VisitDraft.objects.filter(visit__application__in=applications).delete()
     # The change history holds the old values too; it goes with them.
     application_ids = list(applications.values_list("pk", flat=True))
     Citizen.history.filter(id__in=citizen_ids).delete()
     Application.history.filter(id__in=application_ids).delete()
-    for model in (JointVisit, AssessmentBasis, Decision, TrackAssignment, FollowUp):
+    for model in (JointVisit, AssessmentBasis, Decision, TrackAssignment, FollowUp, Intervention):
         model.history.filter(application_id__in=application_ids).delete()
 
 

@@ -176,6 +176,8 @@ def follow_up_record(
             },
         )
         move_status(application, workflow.CLOSE)
+        # The follow-ups still ahead will not happen: the case is closed.
+        application.follow_ups.exclude(status=FollowUp.Status.DONE).delete()
     elif _status_now(application) == Application.Status.FOLLOW_UP_DUE and (
         not application.follow_ups.filter(status=FollowUp.Status.DUE).exists()
     ):

@@ -155,3 +155,21 @@ def test_only_those_who_may_record_the_visit_may_keep_a_draft(client, demo_users
     client.force_login(demo_users["arbetsterapeut"])
     assert client.get(draft_url(visit)).status_code == 405
     assert client.post(draft_url(visit), {"housing": "Villa"}).status_code == 400
+
+
+def test_a_draft_is_kept_while_a_completed_visit_is_corrected_until_the_decision(
+    client, officer, therapist, visit
+):
+    application = visit.application
+    flow.complete_visit(application, therapist=therapist)
+    flow.confirm_track(application, therapist=therapist)
+    visit.refresh_from_db()
+    client.force_login(therapist)
+    in_track = client.post(draft_url(visit), typed(visit, bathroom="Duschpall behövs"))
+    assert in_track.status_code == 204
+    flow.hand_over_basis(application, therapist=therapist)
+    flow.decide(application, officer=officer)
+    visit.refresh_from_db()
+    decided = client.post(draft_url(visit), typed(visit, bathroom="För sent"))
+    assert decided.status_code == 409
+    assert VisitDraft.objects.get().data["bathroom"] == "Duschpall behövs"

@@ -410,3 +410,24 @@ def test_a_new_decision_date_before_any_follow_up_moves_both(officer, therapist)
         (3, datetime.date(2026, 8, 29), FollowUp.Status.SCHEDULED),
         (6, datetime.date(2026, 11, 29), FollowUp.Status.SCHEDULED),
     ]
+
+
+def test_closing_the_case_at_a_follow_up_drops_the_follow_ups_still_ahead(officer, therapist):
+    from followup import services as followup_services
+    from followup.models import CaseClosure
+
+    application = decided_case(officer, therapist, decided_on=datetime.date(2026, 5, 15))
+    flow.follow_ups_fall_due(today=datetime.date(2026, 9, 15))
+    item = application.follow_ups.get(months=3)
+    followup_services.follow_up_record(
+        follow_up=item,
+        actor=officer,
+        expected_version=item.version,
+        services=[],
+        close_reason=CaseClosure.Reason.NEEDS_ENDED,
+    )
+    application.refresh_from_db()
+    assert application.status == Application.Status.CLOSED
+    # The 6-month follow-up (due 2026-11-15) will not happen; the 3-month one is kept, done.
+    assert list(application.follow_ups.values_list("months", "status")) == [(3, "done")]
+    assert flow.follow_ups_fall_due(today=datetime.date(2026, 12, 1))["due"] == 0
