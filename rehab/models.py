@@ -63,6 +63,11 @@ class AccessLogEntry(models.Model):
         CREATE = "create", _("Created")
         UPDATE = "update", _("Changed")
         EXPORT = "export", _("Exported")
+        CHECK = "check", _("Found already registered")
+        GRANT = "grant", _("Granted access to the name")
+        REVOKE = "revoke", _("Revoked access to the name")
+        PROTECT = "protect", _("Protected identity set")
+        UNPROTECT = "unprotect", _("Protected identity lifted")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -70,6 +75,10 @@ class AccessLogEntry(models.Model):
     citizen_ref = models.UUIDField(db_index=True)
     action = models.CharField(max_length=10, choices=Action.choices)
     view = models.CharField(max_length=100)
+    # Why: the view's purpose in plain words (rehab.accesslog.purpose_of), and the reason
+    # the user gave where the view asks for one (a grant, a protection change, an export).
+    purpose = models.CharField(max_length=200, blank=True, default="")
+    reason = models.CharField(max_length=300, blank=True, default="")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:

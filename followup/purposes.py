@@ -1,0 +1,20 @@
+"""The purposes of this app's views in plain words, for the access log (see
+``rehab.accesslog``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from rehab.accesslog import view_purposes
+
+view_purposes.register(
+    {
+        "followup:overview": _("Looked at the overview"),
+        "followup:my_follow_ups": _("Worked through the follow-ups"),
+        "followup:next_follow_up": _("Opened the next follow-up"),
+        "followup:follow_up": _("Recorded a follow-up"),
+        "followup:positive_example": _("Wrote a positive example"),
+        "followup:whatif": _("Calculated savings (what if)"),
+        "followup:report_order": _("Ordered a report"),
+        "followup:report_status": _("Followed a report's progress"),
+        "followup:report_download": _("Downloaded a report"),
+    }
+)
