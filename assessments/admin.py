@@ -1,6 +1,9 @@
 from django.contrib import admin
 
-from .models import LegalBasis, LifeArea, ProtectedIdentityGrant, ServiceType
+from .models import LegalBasis, LifeArea, ServiceType
+
+# No admin page shows citizen data: access to a protected citizen's name is granted on the
+# app's own page (assessments:citizen_grants) by the team's manager, and logged.
 
 
 @admin.register(ServiceType)
@@ -12,23 +15,6 @@ class ServiceTypeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Applied services refer to catalogue entries; retire one by unticking "active".
         return False
-
-
-@admin.register(ProtectedIdentityGrant)
-class ProtectedIdentityGrantAdmin(admin.ModelAdmin):
-    list_display = ["user", "citizen_ref", "granted_by", "granted_at", "reason"]
-    list_select_related = ["user", "granted_by", "citizen"]
-    raw_id_fields = ["citizen", "user"]
-    exclude = ["granted_by"]
-
-    @admin.display(description="citizen")
-    def citizen_ref(self, obj):
-        return obj.citizen.public_id
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.granted_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(LifeArea)

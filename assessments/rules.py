@@ -1,10 +1,27 @@
 """Who may do what with citizens and applications. Object checks use the same scoping as
-the selectors: case officers their team's, therapists and physios what they are assigned."""
+the selectors: case officers their team's, therapists and physios what they are assigned.
+
+Protected identity (skyddad identitet):
+
+- **Setting** it is for a case officer of the citizen's team: whoever learns of the need
+  protects the citizen at once, with the reason.
+- **Lifting** it is for the manager (enhetschef) of the citizen's team only, with the
+  reason: it exposes the name and address again, so it is not decided by the person who
+  works the case.
+- **Granting and revoking** access to a protected citizen's name is for the manager of the
+  citizen's team only, to a member of that team, with the reason. The case officer of the
+  case does not grant: a case officer without a grant would otherwise grant themselves, and
+  one with a grant would pass the name on without anybody else deciding. The manager sees
+  the team's protected citizens by a pseudonymous reference and their cases, never the name.
+
+Every one of these is logged with its reason (``rehab.accesslog.log_access``); a change of
+protection is also in the citizen's change history.
+"""
 
 import rules
 from django.db.models import Q
 
-from rehab.roles import is_case_officer, is_physio, is_therapist
+from rehab.roles import is_case_officer, is_manager, is_physio, is_therapist
 
 
 @rules.predicate
@@ -78,3 +95,17 @@ def may_see_identity(user, citizen):
 
 # Registerutdrag: a case officer of the citizen's team exports everything held about them.
 rules.add_perm("assessments.export_citizen", is_case_officer & in_users_team & may_see_identity)
+
+
+@rules.predicate
+def is_protected(user, citizen):
+    return citizen is not None and citizen.protected_identity
+
+
+# Protected identity: set by the team's case officer, lifted and granted by its manager.
+rules.add_perm("assessments.manage_protected_identities", is_manager)
+rules.add_perm(
+    "assessments.change_protection",
+    (is_case_officer & in_users_team & ~is_protected) | (is_manager & in_users_team & is_protected),
+)
+rules.add_perm("assessments.grant_identity_access", is_manager & in_users_team & is_protected)

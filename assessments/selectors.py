@@ -502,3 +502,58 @@ def change_history(*, application: Application) -> list[dict]:
             }
         )
     return sorted(entries, key=lambda entry: entry["when"], reverse=True)
+
+
+# --- Protected identity: setting and lifting it, and grants to see the name ---------------
+
+CASE_ROLE_NAMES = [Role.CASE_OFFICER.value, Role.THERAPIST.value, Role.PHYSIO.value]
+
+
+def team_citizen(*, user: User, public_id) -> Citizen:
+    """A citizen of the user's own team, for the protection and grant pages (their
+    permissions decide who may act there); ``Citizen.DoesNotExist`` otherwise."""
+    if not user.team_id:
+        raise Citizen.DoesNotExist
+    return with_name_visibility(Citizen.objects.filter(team_id=user.team_id), user).get(
+        public_id=public_id
+    )
+
+
+def protected_citizens(*, team_id: int | None) -> list[Citizen]:
+    """The team's protected citizens with their cases and grants, in three queries."""
+    if not team_id:
+        return []
+    return list(
+        Citizen.objects.filter(team_id=team_id, protected_identity=True)
+        .prefetch_related(
+            Prefetch("applications", queryset=Application.objects.order_by("-received_on")),
+            Prefetch(
+                "grants",
+                queryset=ProtectedIdentityGrant.objects.select_related(
+                    "user", "granted_by"
+                ).order_by("granted_at", "pk"),
+            ),
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def identity_grants(*, citizen: Citizen) -> list[ProtectedIdentityGrant]:
+    return list(citizen.grants.select_related("user", "granted_by").order_by("granted_at", "pk"))
+
+
+def grantable_staff(*, citizen: Citizen) -> QuerySet[User]:
+    """The active members of the citizen's team who work on cases and hold no grant yet."""
+    return (
+        User.objects.filter(
+            team_id=citizen.team_id, is_active=True, groups__name__in=CASE_ROLE_NAMES
+        )
+        .exclude(pk__in=citizen.grants.values("user"))
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def cases_of(*, citizen: Citizen) -> list[Application]:
+    """All of a citizen's cases, newest first (for the pages that name no case worker)."""
+    return list(citizen.applications.order_by("-received_on", "-pk"))

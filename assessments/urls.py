@@ -11,6 +11,13 @@ urlpatterns = [
     path("citizens/<uuid:public_id>/", citizens.citizen_detail, name="citizen_detail"),
     path("citizens/<uuid:public_id>/edit/", citizens.citizen_update, name="citizen_update"),
     path(
+        "citizens/<uuid:public_id>/protection/",
+        citizens.citizen_protection,
+        name="citizen_protection",
+    ),
+    path("citizens/<uuid:public_id>/grants/", citizens.citizen_grants, name="citizen_grants"),
+    path("citizens/protected/", citizens.protected_identities, name="protected_identities"),
+    path(
         "citizens/<uuid:public_id>/export.json",
         citizens.citizen_export_json,
         name="citizen_export_json",

@@ -9,6 +9,7 @@ MENU = [
     ("followup:my_follow_ups", _("My follow-ups"), {Role.CASE_OFFICER}),
     ("assessments:my_visits", _("My visits"), {Role.THERAPIST, Role.PHYSIO}),
     ("followup:overview", _("Overview"), {Role.MANAGER}),
+    ("assessments:protected_identities", _("Protected identities"), {Role.MANAGER}),
     ("system", _("System administration"), {Role.ADMIN}),
 ]
 

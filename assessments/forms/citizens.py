@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..identity import parse_identity_number
 from ..models import Citizen
-from ..services import CITIZEN_FIELDS
+from ..services import CITIZEN_REGISTRATION_FIELDS
 
 
 class CitizenSearchForm(forms.Form):
@@ -28,7 +28,7 @@ class CitizenForm(forms.ModelForm):
 
     class Meta:
         model = Citizen
-        fields = CITIZEN_FIELDS
+        fields = CITIZEN_REGISTRATION_FIELDS
 
     # Hidden from users who may not see a protected citizen's identity.
     IDENTITY_FIELDS = [
@@ -50,6 +50,8 @@ class CitizenForm(forms.ModelForm):
         if editing:
             # The number identifies the citizen; it is not changed in this form.
             del self.fields["personal_number"]
+            # Protection is set or lifted on its own page, with a reason, by whoever may.
+            del self.fields["protected_identity"]
             self.fields["version"].required = True
             self.fields["sex"].required = True
         if hide_identity:
@@ -66,3 +68,52 @@ class CitizenForm(forms.ModelForm):
         if value and (not value.isdigit() or len(value) != 5):
             raise ValidationError(_("A postal code has five digits, e.g. 123 45."))
         return value
+
+
+REASON_MAX_LENGTH = 100  # what the change history keeps of a reason
+
+
+class ProtectionForm(forms.Form):
+    """Set or lift a citizen's protected identity: the reason, and the record's version."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the access log and in the citizen's change history."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class GrantForm(forms.Form):
+    """Let a member of the team see a protected citizen's name."""
+
+    user = forms.ModelChoiceField(label=_("Staff member"), queryset=None)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why this person needs to see the name. Kept in the access log."),
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = staff
+        self.fields["user"].label_from_instance = _staff_label
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class RevokeForm(forms.Form):
+    grant = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason for revoking"), max_length=REASON_MAX_LENGTH)
+
+
+def _staff_label(user) -> str:
+    name = user.get_full_name() or user.username
+    return f"{name} ({user.title})" if user.title else name

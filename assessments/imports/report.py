@@ -1,6 +1,7 @@
 """What checking a file found: each row's values or errors, and the file's problems."""
 
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from .. import services
 
@@ -36,6 +37,8 @@ class ImportReport:
     rows: list[RowResult] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
+    # Registered citizens the row errors reveal (another team's, or under another name).
+    revealed_citizen_refs: list[UUID] = field(default_factory=list)
 
     @property
     def invalid_rows(self) -> list[RowResult]:

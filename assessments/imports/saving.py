@@ -65,9 +65,13 @@ def existing_import_keys(keys: Iterable[str]) -> set[str]:
     return found
 
 
-def check_existing_citizens(rows: list[RowResult], team_id: int | None) -> None:
+def check_existing_citizens(rows: list[RowResult], team_id: int | None) -> list[uuid.UUID]:
     """A number that is already registered must belong to the importer's team and to the
-    person the row names; otherwise a mistyped number would attach a case to someone else."""
+    person the row names; otherwise a mistyped number would attach a case to someone else.
+
+    Returns the citizens whose record the errors reveal (registered in another team, or
+    under another name): telling the importer so reads the record, and is access-logged."""
+    revealed: list[uuid.UUID] = []
     numbers = sorted({row.data.personal_number for row in rows if row.is_valid})
     existing: dict[str, Citizen] = {}
     for chunk in _chunks(numbers):
@@ -80,6 +84,7 @@ def check_existing_citizens(rows: list[RowResult], team_id: int | None) -> None:
         if citizen is None:
             continue
         if team_id is not None and citizen.team_id != team_id:
+            revealed.append(citizen.public_id)
             row.errors.append(
                 (
                     "personnummer",
@@ -96,6 +101,7 @@ def check_existing_citizens(rows: list[RowResult], team_id: int | None) -> None:
             fold(citizen.first_name),
             fold(citizen.last_name),
         ):
+            revealed.append(citizen.public_id)
             row.errors.append(
                 (
                     "personnummer",
@@ -105,6 +111,7 @@ def check_existing_citizens(rows: list[RowResult], team_id: int | None) -> None:
                     ),
                 )
             )
+    return revealed
 
 
 def import_rows(*, report: ImportReport, actor: User, only_valid: bool) -> ImportResult:

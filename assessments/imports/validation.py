@@ -203,7 +203,7 @@ def build_report(table: Sheet, *, team_id: int | None = None) -> ImportReport:
             else:
                 first_row_of_key[row.import_key] = number
         report.rows.append(row)
-    check_existing_citizens(report.rows, team_id)
+    report.revealed_citizen_refs = check_existing_citizens(report.rows, team_id)
     valid_keys = {row.import_key for row in report.rows if row.is_valid}
     already = existing_import_keys(valid_keys)
     for row in report.rows:

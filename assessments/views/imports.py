@@ -11,6 +11,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext
 
 from rehab.accesslog import log_access
+from rehab.models import AccessLogEntry
 from rehab.permissions import permission_required
 
 from .. import imports
@@ -45,6 +46,8 @@ def _render(request, *, form=None, report=None, pending=None, status=200):
         "max_errors_shown": MAX_ERRORS_SHOWN,
     }
     if report is not None:
+        # Saying that a number is registered elsewhere, or under another name, reads it.
+        log_access(request, report.revealed_citizen_refs, AccessLogEntry.Action.CHECK)
         errors = report.errors
         context["errors"] = errors[:MAX_ERRORS_SHOWN]
         context["errors_truncated"] = len(errors) > MAX_ERRORS_SHOWN

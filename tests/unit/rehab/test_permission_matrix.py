@@ -37,6 +37,7 @@ OPEN_TO = {
     "import_applications": {CASE_OFFICER},
     "my_follow_ups": {CASE_OFFICER},
     "overview": {MANAGER},
+    "protected_identities": {MANAGER},
     "whatif": {MANAGER, ADMIN},
     "report_order": {MANAGER, ADMIN},
 }
