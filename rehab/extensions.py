@@ -64,25 +64,29 @@ class ExtensionPoint(Generic[T]):
 @dataclass(frozen=True)
 class CitizenFacts:
     """What the access-log review knows of a citizen: the pseudonymous reference the log
-    keeps, whether the identity is protected, and the citizen's team."""
+    keeps, whether the identity is protected, the citizen's team and, when asked for a
+    viewer, the name as that viewer may see it ("Skyddad identitet" without a grant)."""
 
     public_id: UUID
     protected_identity: bool
     team_id: int | None
+    name: str = ""
 
 
 class CitizenDirectory(Protocol):
     """Looks citizens up for the access-log review (provided by ``assessments``)."""
 
-    def find_by_identity_number(self, text: str) -> CitizenFacts | None:
+    def find_by_identity_number(self, text: str, viewer=None) -> CitizenFacts | None:
         """The citizen with this personnummer or samordningsnummer, in any accepted
         spelling; ``None`` when nobody has it. Raises ``ValidationError`` (with the reason)
-        when the text is no valid number."""
+        when the text is no valid number. With ``viewer`` (a user), the facts carry the
+        name as that user may see it."""
         ...
 
-    def facts(self, public_ids: Iterable[UUID] | QuerySet) -> dict[UUID, CitizenFacts]:
+    def facts(self, public_ids: Iterable[UUID] | QuerySet, viewer=None) -> dict[UUID, CitizenFacts]:
         """The facts of those of ``public_ids`` that are citizens, by public id, in one
-        query (``public_ids`` may be a queryset of values, used as a subquery)."""
+        query (``public_ids`` may be a queryset of values, used as a subquery); with
+        ``viewer``, with the name as that user may see it."""
         ...
 
     def flagged_condition(self) -> Q:

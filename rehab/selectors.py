@@ -40,6 +40,9 @@ def access_log_entries(
     return entries
 
 
-def citizen_facts(public_ids: Iterable[UUID] | QuerySet) -> dict[UUID, CitizenFacts]:
-    """Protected identity and team of the citizens among ``public_ids``, in one query."""
-    return citizen_directory.one().facts(public_ids)
+def citizen_facts(
+    public_ids: Iterable[UUID] | QuerySet, viewer: User | None = None
+) -> dict[UUID, CitizenFacts]:
+    """Protected identity and team of the citizens among ``public_ids``, in one query; with
+    ``viewer``, also the name as that user may see it."""
+    return citizen_directory.one().facts(public_ids, viewer=viewer)

@@ -17,9 +17,13 @@ class PersonalNumberForm(forms.Form):
         help_text=_("YYYYMMDD-NNNN"),
     )
 
+    def __init__(self, *args, viewer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+
     def clean_personal_number(self):
         number = self.cleaned_data["personal_number"]
-        citizen = citizen_directory.one().find_by_identity_number(number)
+        citizen = citizen_directory.one().find_by_identity_number(number, viewer=self.viewer)
         if citizen is None:
             raise ValidationError(_("No citizen is registered with this number."))
         self.citizen = citizen

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import selectors
-from ..accesslog import log_access
+from ..accesslog import log_access, purpose_of
 from ..csv_export import SafeWriter
 from ..forms.access_log import FilterForm, PersonalNumberForm
 from ..models import AccessLogEntry
@@ -38,6 +38,9 @@ CSV_COLUMNS = [
     "citizen_ref",
     "protected",
     "outside_team",
+    "full_name",
+    "purpose",
+    "reason",
 ]
 ROLE_LABELS = {role.value: role.label for role in Role}
 
@@ -88,13 +91,28 @@ def _annotate(entries, citizens) -> None:
         entry.role_labels = [ROLE_LABELS.get(name, name) for name in entry.roles.split(",") if name]
         entry.protected = bool(citizen and citizen.protected_identity)
         entry.outside_team = citizen is not None and citizen.team_id != entry.user.team_id
+        entry.user_name = entry.user.get_full_name() or entry.user.username
+        # Rows written before purposes were recorded take the view's purpose of today.
+        entry.purpose_text = entry.purpose or purpose_of(entry.view) or entry.view
+
+
+def _citizen_name(request, citizen_ref) -> str:
+    """The filtered citizen's name as the reviewer may see it; showing it is a read."""
+    if not citizen_ref:
+        return ""
+    facts = selectors.citizen_facts([citizen_ref], viewer=request.user)
+    citizen = next(iter(facts.values()), None)
+    if citizen is None:
+        return ""
+    log_access(request, [citizen.public_id], AccessLogEntry.Action.READ)
+    return citizen.name
 
 
 @permission_required(PERMISSION)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def access_log(request):
-    citizen_form = PersonalNumberForm(request.POST or None)
+    citizen_form = PersonalNumberForm(request.POST or None, viewer=request.user)
     if request.method == "POST":
         if "clear" in request.POST:
             return redirect(_url_with(request, c=None))
@@ -115,6 +133,7 @@ def access_log(request):
             "page": page,
             "citizen_token": token,
             "citizen_short_ref": str(citizen_ref)[:8] if citizen_ref else "",
+            "citizen_name": _citizen_name(request, citizen_ref),
             "unknown_token": citizen_ref is False,
             "export_query": query.urlencode(),
             "clear_citizen_url": _url_with(request, c=None),
@@ -161,6 +180,9 @@ def access_log_export(request):
                 entry.citizen_ref,
                 int(entry.protected),
                 int(entry.outside_team),
+                entry.user_name,
+                entry.purpose_text,
+                entry.reason,
             ]
         )
     log_access(request, [entry.citizen_ref for entry in rows], AccessLogEntry.Action.EXPORT)
@@ -172,7 +194,7 @@ def access_log_export(request):
 @require_http_methods(["GET", "POST"])
 def citizen_access_report(request):
     """Who has read a citizen's record (a GDPR request): every entry for that citizen."""
-    form = PersonalNumberForm(request.POST or None)
+    form = PersonalNumberForm(request.POST or None, viewer=request.user)
     entries = None
     if request.method == "POST" and form.is_valid():
         citizen_ref = form.citizen_ref
@@ -181,15 +203,19 @@ def citizen_access_report(request):
         log_access(request, [citizen_ref], AccessLogEntry.Action.EXPORT)
         if request.POST.get("format") == "csv":
             response, writer = _csv_response("access-report.csv")
-            writer.writerow(["at", "user", "full_name", "roles", "action", "view"])
+            writer.writerow(
+                ["at", "user", "full_name", "roles", "action", "purpose", "reason", "view"]
+            )
             for entry in entries:
                 writer.writerow(
                     [
                         timezone.localtime(entry.at).isoformat(),
                         entry.user.username,
-                        entry.user.get_full_name(),
+                        entry.user_name,
                         ", ".join(str(label) for label in entry.role_labels),
                         entry.get_action_display(),
+                        entry.purpose_text,
+                        entry.reason,
                         entry.view,
                     ]
                 )
@@ -197,5 +223,11 @@ def citizen_access_report(request):
     return render(
         request,
         "rehab/access_log.html",
-        {"report": True, "citizen_form": form, "entries": entries},
+        {
+            "report": True,
+            "citizen_form": form,
+            "entries": entries,
+            "citizen_name": form.citizen.name if entries is not None else "",
+            "citizen_short_ref": str(form.citizen_ref)[:8] if entries is not None else "",
+        },
     )

@@ -233,6 +233,9 @@ def test_csv_export_has_the_rows_and_is_logged(
         "citizen_ref",
         "protected",
         "outside_team",
+        "full_name",
+        "purpose",
+        "reason",
     ]
     assert len(data) == 3 and {row["user"] for row in data} == {officer.username}
     by_ref = {row["citizen_ref"]: row for row in data}
