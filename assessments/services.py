@@ -198,7 +198,7 @@ def citizen_set_protection(
     if citizen.protected_identity == protected:
         raise ConflictError()
     citizen.protected_identity = protected
-    citizen._change_reason = reason[:100]
+    citizen._change_reason = reason[:100]  # type: ignore[attr-defined]  # read by simple-history
     _save_versioned(citizen, ["protected_identity"], expected_version)
     if not protected:
         citizen.grants.all().delete()

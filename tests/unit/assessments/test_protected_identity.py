@@ -6,7 +6,9 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.db.models import ForeignKey
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import services
@@ -289,3 +291,28 @@ def test_an_import_naming_another_teams_citizen_logs_the_read(client, demo_users
     (logged,) = rows(Action.CHECK)
     assert logged.citizen_ref == other.public_id
     assert logged.purpose == "Importerade ärenden från kalkylblad"
+
+
+def test_the_managers_list_keeps_a_constant_number_of_queries(
+    client, demo_users, protected, django_assert_max_num_queries
+):
+    login(client, demo_users, MANAGER)
+    url = reverse("assessments:protected_identities")
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    officer = demo_users[CASE_OFFICER]
+    for number, name in (("19121212-1212", "Eva"), ("19400307-3428", "Astrid")):
+        citizen = services.citizen_create(
+            personal_number=number,
+            team=officer.team,
+            first_name=name,
+            last_name="Lind",
+            protected_identity=True,
+        )
+        received_case(officer=officer, citizen=citizen)
+        services.identity_grant_create(
+            citizen=citizen, user=officer, granted_by=demo_users[MANAGER], reason="Handlägger"
+        )
+    with django_assert_max_num_queries(len(one)):
+        response = client.get(url)
+    assert len(response.context["citizens"]) == 3
