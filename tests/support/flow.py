@@ -25,9 +25,7 @@ def _version(model, pk) -> int:
 
 def book_visit(application: Application, *, therapist, scheduled_at=None) -> JointVisit:
     """Book the joint visit (by default yesterday at ten, so it can be recorded today)."""
-    scheduled_at = scheduled_at or timezone.now().replace(
-        hour=10, minute=0, second=0, microsecond=0
-    ) - datetime.timedelta(days=1)
+    scheduled_at = scheduled_at or at_ten(timezone.localdate() - datetime.timedelta(days=1))
     return services.joint_visit_book(
         application=application,
         scheduled_at=scheduled_at,
