@@ -34,9 +34,9 @@ from .models import (
     AssessmentBasis,
     Citizen,
     Decision,
+    GrantedService,
     InstrumentResult,
     JointVisit,
-    GrantedService,
     LifeArea,
     ProtectedIdentityGrant,
     VisitDraft,
@@ -211,8 +211,6 @@ def application_detail(*, user: User, public_id) -> Application:
     )
 
 
-def staff_with_role(role: Role, team_id: int | None = None) -> QuerySet[User]:
-    users = User.objects.filter(groups__name=role.value, is_active=True)
 # A time-limited decision comes up for review this many days before it ends.
 REVIEW_DAYS_BEFORE_END = 30
 
@@ -263,6 +261,8 @@ def decision_letter(*, application: Application) -> Decision:
     )
 
 
+def staff_with_role(role: Role, team_id: int | None = None) -> QuerySet[User]:
+    users = User.objects.filter(groups__name=role.value, is_active=True)
     if team_id:
         users = users.filter(team_id=team_id)
     return users.order_by("last_name", "first_name")
@@ -385,6 +385,7 @@ def case_facts(application: Application) -> workflow.CaseFacts:
     )
     facts: dict = {
         "status": application.status,
+        "today": timezone.localdate(),
         "received_on": application.received_on,
         "visit_booked": any(v["status"] == JointVisit.Status.BOOKED for v in visits),
         "visit_done": bool(done),
@@ -394,6 +395,11 @@ def case_facts(application: Application) -> workflow.CaseFacts:
         "decided_on": decision["decided_on"] if decision else None,
         "urgent_decision": bool(decision and decision["urgent_reason"]),
     }
+    counted = done[0] if done else next(iter(visits), None)
+    if counted is not None:
+        facts["visit_on"] = timezone.localdate(counted["scheduled_at"])
+    if basis and basis["handed_over_at"]:
+        facts["handed_over_on"] = timezone.localdate(basis["handed_over_at"])
     for provider in extension_points.case_facts:
         facts.update(provider(application))
     return workflow.CaseFacts(**facts)
