@@ -94,13 +94,36 @@ class FollowUpForm(forms.Form):
         return False
 
     def is_valid(self):
+        """The form and every instrument begun: each answer checked by its field and the
+        instrument scored (as the service will), so that every mistake shows in one round;
+        an instrument with mistakes is also named at the top, in the error summary."""
         main = super().is_valid()
-        answered = [
-            entry["form"].is_valid()
-            for entry in self.instrument_forms
-            if self.is_bound and self._answered(entry["form"])
-        ]
-        return main and all(answered)
+        instruments_ok = True
+        for entry in self.instrument_forms:
+            subform = entry["form"]
+            if not (self.is_bound and self._answered(subform)):
+                continue
+            if subform.is_valid():
+                try:
+                    entry["spec"].score_answers(subform.answers())
+                except ValidationError as error:
+                    self._add_to_subform(subform, error)
+            if subform.errors:
+                instruments_ok = False
+                self.add_error(
+                    None,
+                    _("%(instrument)s: correct the answers marked below.")
+                    % {"instrument": entry["spec"].name},
+                )
+        return main and instruments_ok
+
+    @staticmethod
+    def _add_to_subform(subform, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            subform.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            subform.add_error(field if field in subform.fields else None, errors)
 
     def services(self) -> list[ServiceRequest]:
         requests = []

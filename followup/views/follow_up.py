@@ -66,6 +66,9 @@ def follow_up(request, public_id, months):
             )
         except ValidationError as error:
             form.add_service_errors(error)
+            form.add_error(None, _("Nothing was saved: correct what is marked and save again."))
+            # The transaction rolled back; show the follow-up as it is, not as half-recorded.
+            item.refresh_from_db()
         else:
             log_access(request, [application.citizen.public_id], AccessLogEntry.Action.UPDATE)
             messages.success(request, _("The follow-up was recorded."))

@@ -431,3 +431,32 @@ def test_closing_the_case_at_a_follow_up_drops_the_follow_ups_still_ahead(office
     # The 6-month follow-up (due 2026-11-15) will not happen; the 3-month one is kept, done.
     assert list(application.follow_ups.values_list("months", "status")) == [(3, "done")]
     assert flow.follow_ups_fall_due(today=datetime.date(2026, 12, 1))["due"] == 0
+
+
+def test_every_mistake_of_a_follow_up_shows_at_once_and_nothing_looks_saved(
+    client, officer, therapist
+):
+    application = decided_case(officer, therapist, decided_on=datetime.date(2026, 5, 15))
+    flow.follow_ups_fall_due(today=datetime.date(2026, 9, 15))
+    item = application.follow_ups.get(months=3)
+    client.force_login(officer)
+    with translation.override("sv"):
+        response = client.post(
+            reverse("followup:follow_up", args=[application.public_id, 3]),
+            # VAS out of range and only one of the five dimensions answered.
+            {"version": item.version, "eq5d5l-mobility": "2", "eq5d5l-vas": "150"},
+        )
+    assert response.status_code == 200
+    eq5d = next(
+        e["form"] for e in response.context["form"].instrument_forms if e["spec"].code == "eq5d5l"
+    )
+    assert "vas" in eq5d.errors
+    assert {"self_care", "usual_activities", "pain_discomfort", "anxiety_depression"} <= set(
+        eq5d.errors
+    )
+    page = response.content.decode()
+    assert "Det finns problem" in page
+    assert "EQ-5D-5L" in page.split("Det finns problem")[1][:2000]
+    item.refresh_from_db()
+    assert item.status == FollowUp.Status.DUE
+    assert "Genomfört" not in page
