@@ -1,6 +1,6 @@
 """Reference data every installation starts with: the service catalogue, the IBIC life
-areas and the legal bases of a decision. Created by data migrations, and again after a database flush (see AssessmentsConfig),
-without touching rows an administrator has edited."""
+areas and the legal bases of a decision. Created by data migrations, and again after a
+database flush (see AssessmentsConfig), without touching rows an administrator has edited."""
 
 SERVICE_CATALOGUE = [
     ("trygghetslarm", "Trygghetslarm", False),

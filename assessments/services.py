@@ -460,7 +460,7 @@ def joint_visit_record(
         visit.status = JointVisit.Status.DONE
     visit.recorded_by = actor
     visit.recorded_at = timezone.now()
-    visit._history_user = actor
+    visit._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
     visit.full_clean(validate_unique=False)
     _save_versioned(
         visit,

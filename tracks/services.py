@@ -202,7 +202,7 @@ def intervention_add(
         extra_visit_reason=extra_visit_reason,
     )
     intervention.full_clean()
-    intervention._history_user = actor
+    intervention._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
     intervention.save()
     return intervention
 
@@ -280,7 +280,7 @@ def intervention_update(
     intervention.extra_visit_reason = extra_visit_reason
     intervention.full_clean()
     intervention.version = expected_version + 1
-    intervention._history_user = actor
+    intervention._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
     intervention.save(update_fields=[*INTERVENTION_FIELDS, "version", "updated_at"])
     return intervention
 
@@ -299,8 +299,8 @@ def intervention_remove(
     if not reason:
         raise ValidationError({"reason": _("Give the reason for removing the intervention.")})
     _lock_intervention(intervention, expected_version)
-    intervention._history_user = actor
-    intervention._change_reason = reason
+    intervention._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
+    intervention._change_reason = reason  # type: ignore[attr-defined]
     intervention.delete()
 
 

@@ -71,7 +71,6 @@ def test_what_the_therapist_typed_is_back_after_a_reload(
     expect(page.get_by_label("Mål 1 med medborgarens egna ord")).to_have_value("Kunna tvätta själv")
     expect(page.get_by_label("Resonemang om potentialen")).to_have_value("Vill och kan")
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path="/tmp/forms-draft-restored.png")
     assert_accessible(page)
 
     page.get_by_role("button", name="Spara utkast").click()
@@ -91,7 +90,6 @@ def test_a_failed_completion_focuses_the_error_summary(
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Det finns problem")
     expect(page.get_by_label("Boende")).to_have_value("Lägenhet, tredje våningen")
-    page.screenshot(path="/tmp/forms-error-summary.png")
     assert_accessible(page)
 
     summary.get_by_role("link", name="Resonemang om potentialen").click()

@@ -345,7 +345,7 @@ def test_the_list_runs_the_same_number_of_queries_for_10_and_200_entries(
     assert count_queries(admin_client, url + "?flagged=on") == large
 
 
-@pytest.mark.parametrize("typed", ["=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)"])
+@pytest.mark.parametrize("typed", ['=HYPERLINK("http://x")', "+1+2", "-2+3", "@SUM(A1)"])
 def test_csv_cells_that_look_like_formulas_are_written_as_text(
     admin_client, demo_users, citizens, typed
 ):
