@@ -17,8 +17,8 @@ FLOW_STEPS = [
     ("track_1", _lazy("Track 1: fall prevention")),
     ("track_2", _lazy("Track 2: activity assessment")),
     ("track_3", _lazy("Track 3: intensive rehabilitation")),
-    ("handed_over", _lazy("Handed over")),
-    ("decided", _lazy("Decided")),
+    ("handed_over", _lazy("Handed over for a decision")),
+    ("decided", _lazy("Decided cases")),
     ("followed_up", _lazy("Followed up")),
 ]
 

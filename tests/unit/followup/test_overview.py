@@ -27,3 +27,21 @@ def test_a_small_team_is_shown_as_fewer_than_five(client, demo_users):
 def test_the_overview_is_for_managers(client, demo_users):
     client.force_login(demo_users["handlaggare"])
     assert client.get(reverse("followup:overview")).status_code == 403
+
+
+def test_the_flow_is_labelled_in_swedish(client, demo_users):
+    client.force_login(demo_users["enhetschef"])
+    page = client.get(reverse("followup:overview"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    for label in [
+        "Inkomna ansökningar",
+        "Genomförda gemensamma hembesök",
+        "Spår 1: fallförebyggande",
+        "Spår 2: aktivitetsbedömning",
+        "Spår 3: intensiv hemrehabilitering",
+        "Överlämnade för beslut",
+        "Beslutade ärenden",
+        "Uppföljda",
+    ]:
+        assert f'<th scope="row">{label}</th>' in page
+    assert "Applications received" not in page
+    assert "Followed up" not in page
