@@ -64,6 +64,25 @@ class AssessmentsConfig(AppConfig):
                 "assessments:decision_record",
                 "assessments.record_decision",
             ),
+            CaseLink(
+                Step.CHANGE_DECISION,
+                _("Change the decision"),
+                "assessments:decision_record",
+                "assessments.record_decision",
+            ),
+            CaseLink(
+                Step.DECISION_LETTER,
+                _("Decision letter (PDF)"),
+                "assessments:decision_letter_pdf",
+                "assessments.view_decision_letter",
+                document=True,
+            ),
+            CaseLink(
+                Step.CORRECT_VISIT,
+                _("Correct the joint visit"),
+                "assessments:visit_record",
+                "assessments.record_visit",
+            ),
         ):
             case_links.register(link)
         # Framework glue: a flush (as between browser tests) empties the catalogue that the

@@ -199,7 +199,13 @@ def application_detail(*, user: User, public_id) -> Application:
     return (
         with_name_visibility(applications_visible_to(user), user, citizen_path="citizen")
         .select_related(
-            "citizen", "case_officer", "therapist", "team", "assessment_basis", "decision"
+            "citizen",
+            "case_officer",
+            "therapist",
+            "team",
+            "assessment_basis",
+            "decision__decided_by",
+            "decision__legal_basis",
         )
         .prefetch_related(
             "applied_services__service",

@@ -338,6 +338,7 @@ class Step(enum.StrEnum):
 
     BOOK_VISIT = "book_visit"
     RECORD_VISIT = "record_visit"
+    CORRECT_VISIT = "correct_visit"
     INSTRUMENTS = "instruments"
     TRACK = "track"
     INTERVENTIONS = "interventions"
@@ -345,8 +346,14 @@ class Step(enum.StrEnum):
     ASSESSMENT_BASIS = "assessment_basis"
     ASSESSMENT_BASIS_PDF = "assessment_basis_pdf"
     DECISION = "decision"
+    CHANGE_DECISION = "change_decision"
+    DECISION_LETTER = "decision_letter"
     POSITIVE_EXAMPLE = "positive_example"
     FOLLOW_UP = "follow_up"
+
+
+# A completed visit's findings may be corrected until the decision.
+VISIT_CORRECTABLE = frozenset({Status.ASSESSED, Status.IN_TRACK, Status.AWAITING_DECISION})
 
 
 @dataclass(frozen=True)
@@ -365,9 +372,10 @@ STEP_RULES: tuple[StepRule, ...] = (
     ),
     StepRule(
         Step.RECORD_VISIT,
-        lambda f: f.visit_booked or f.visit_done,
+        lambda f: f.visit_booked and not f.visit_done,
         primary=lambda f: f.status == Status.VISIT_BOOKED,
     ),
+    StepRule(Step.CORRECT_VISIT, lambda f: f.visit_done and f.status in VISIT_CORRECTABLE),
     StepRule(Step.INSTRUMENTS, lambda f: True),
     StepRule(
         Step.TRACK,
@@ -389,9 +397,11 @@ STEP_RULES: tuple[StepRule, ...] = (
     StepRule(Step.POSITIVE_EXAMPLE, lambda f: f.decision_recorded),
     StepRule(
         Step.DECISION,
-        lambda f: may_start(RECORD_DECISION, f),
+        lambda f: may_start(RECORD_DECISION, f) and not f.decision_recorded,
         primary=lambda f: f.status == Status.AWAITING_DECISION,
     ),
+    StepRule(Step.CHANGE_DECISION, lambda f: may_start(RECORD_DECISION, f) and f.decision_recorded),
+    StepRule(Step.DECISION_LETTER, lambda f: f.decision_recorded),
     # A follow-up has fallen due: the case waits for it.
     StepRule(
         Step.FOLLOW_UP,

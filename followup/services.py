@@ -44,16 +44,26 @@ def schedule_follow_ups(*, decision: Decision) -> int:
     Run after every save of the decision (``after_decision``): a follow-up not yet done is
     moved to the decision's date + its months (back to "scheduled" if that is after today),
     a done one is left as it was, and an interval already scheduled is not created twice.
+    A time-limited decision has no follow-up after it ends: it comes up for review instead
+    (the work queue's "decisions to review"), so those are neither created nor kept.
     Returns the number of follow-ups created."""
     application = decision.application
     assignment = getattr(application, "track_assignment", None)
     track = assignment.track if assignment is not None else None
     today = timezone.localdate()
+    ends = decision.valid_until
+
+    def while_valid(due_on: datetime.date) -> bool:
+        return ends is None or due_on <= ends
+
     existing = {item.months: item for item in FollowUp.objects.filter(application=application)}
     for item in existing.values():
         if item.status == FollowUp.Status.DONE:
             continue
         due_on = add_months(decision.decided_on, item.months)
+        if not while_valid(due_on):
+            item.delete()
+            continue
         status = item.status
         if status == FollowUp.Status.DUE and due_on > today:
             status = FollowUp.Status.SCHEDULED
@@ -68,7 +78,7 @@ def schedule_follow_ups(*, decision: Decision) -> int:
                 due_on=add_months(decision.decided_on, months),
             )
             for months in intervals_for(track)
-            if months not in existing
+            if months not in existing and while_valid(add_months(decision.decided_on, months))
         ],
         ignore_conflicts=True,
     )

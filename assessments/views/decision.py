@@ -138,6 +138,7 @@ def decision_record(request, public_id):
         application,
         form=form,
         decision=decision,
+        can_view_letter=request.user.has_perm("assessments.view_decision_letter", application),
         comparison=selectors.applied_vs_granted(application=application),
         **selectors.decision_form_context(request=request, application=application),
     )

@@ -103,7 +103,7 @@ def test_the_next_steps_follow_the_case():
     assert steps(
         CaseFacts(status=Status.ASSESSED, visit_done=True, potential_for_independence=False)
     ) == [
-        (Step.RECORD_VISIT, False),
+        (Step.CORRECT_VISIT, False),
         (Step.INSTRUMENTS, False),
         (Step.INTERVENTIONS, False),
         (Step.HANDOVER, True),
@@ -119,13 +119,35 @@ def test_the_next_steps_follow_the_case():
             basis_handed_over=True,
         )
     ) == [
-        (Step.RECORD_VISIT, False),
+        (Step.CORRECT_VISIT, False),
         (Step.INSTRUMENTS, False),
         (Step.TRACK, False),
         (Step.INTERVENTIONS, False),
         (Step.ASSESSMENT_BASIS, False),
         (Step.ASSESSMENT_BASIS_PDF, False),
         (Step.DECISION, True),
+    ]
+    # Decided: the decision is changed rather than recorded, its letter can be opened, and the
+    # visit can no longer be corrected.
+    assert steps(
+        CaseFacts(
+            status=Status.DECIDED,
+            visit_done=True,
+            potential_for_independence=True,
+            track_confirmed=True,
+            basis_written=True,
+            basis_handed_over=True,
+            decided_on=datetime.date(2026, 3, 1),
+        )
+    ) == [
+        (Step.INSTRUMENTS, False),
+        (Step.TRACK, False),
+        (Step.INTERVENTIONS, False),
+        (Step.ASSESSMENT_BASIS, False),
+        (Step.ASSESSMENT_BASIS_PDF, False),
+        (Step.POSITIVE_EXAMPLE, False),
+        (Step.CHANGE_DECISION, False),
+        (Step.DECISION_LETTER, False),
     ]
 
 

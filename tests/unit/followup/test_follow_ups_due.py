@@ -460,3 +460,32 @@ def test_every_mistake_of_a_follow_up_shows_at_once_and_nothing_looks_saved(
     item.refresh_from_db()
     assert item.status == FollowUp.Status.DUE
     assert "Genomfört" not in page
+
+
+def test_a_time_limited_decision_has_no_follow_up_after_it_ends(officer, therapist):
+    application = received_case(
+        officer=officer, therapist=therapist, received_on=datetime.date(2026, 5, 4)
+    )
+    flow.awaiting_decision(application, therapist=therapist, on=datetime.date(2026, 5, 10))
+    # Decided 15 May, valid to 31 October: the 3-month follow-up (15 August) falls within,
+    # the 6-month one (15 November) after the end; the decision comes up for review instead.
+    flow.decide(
+        application,
+        officer=officer,
+        decided_on=datetime.date(2026, 5, 15),
+        valid_from=datetime.date(2026, 5, 15),
+        valid_until=datetime.date(2026, 10, 31),
+    )
+    assert due_dates(application) == [(3, datetime.date(2026, 8, 15), "scheduled")]
+    # Made open-ended again: the 6-month follow-up is scheduled.
+    decision = application.decision
+    flow.decide(
+        application,
+        officer=officer,
+        decided_on=datetime.date(2026, 5, 15),
+        expected_version=decision.version,
+    )
+    assert due_dates(application) == [
+        (3, datetime.date(2026, 8, 15), "scheduled"),
+        (6, datetime.date(2026, 11, 15), "scheduled"),
+    ]
