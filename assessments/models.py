@@ -319,8 +319,9 @@ class JointVisit(Versioned):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("recorded by"),
     )
-    recorded_at = models.DateTimeField(null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -461,7 +462,10 @@ class AssessmentBasis(Versioned):
     summary = models.TextField(_("summary of the assessment"), max_length=6000)
     recommended_measures = models.TextField(_("recommended measures"), max_length=4000)
     written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("written by"),
     )
     handed_over_at = models.DateTimeField(_("handed over"), null=True, blank=True)
     history = HistoricalRecords()
@@ -506,7 +510,10 @@ class Decision(Versioned):
     level_after = models.PositiveSmallIntegerField(_("needs level after"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=4000)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     # A decision before the joint visit (or before the assessment basis) is an urgent one
     # (brådskande beslut) and says why; see workflow.RECORD_DECISION.

@@ -452,23 +452,41 @@ def _history_fields(record) -> list:
     ]
 
 
+def _previous_records(records: list) -> dict:
+    """Each history row's previous version of the same record, by ``history_id``.
+
+    Worked out here, in order of time and then of saving, rather than by each row's
+    ``prev_record``: that asks the database once a row, and rows saved within the same
+    instant (one service saving a record twice) would both be compared with the version
+    before them, so one change would be listed twice."""
+    by_record: dict = {}
+    for record in records:
+        by_record.setdefault((record.instance._meta.label, record.id), []).append(record)
+    previous = {}
+    for versions in by_record.values():
+        versions.sort(key=lambda version: (version.history_date, version.history_id))
+        for before, after in zip(versions, versions[1:], strict=False):
+            previous[(after.instance._meta.label, after.history_id)] = before
+    return previous
+
+
 def change_history(*, application: Application) -> list[dict]:
     """Who changed what in the case, newest first, in words: each saved version of the
     application, its joint visits, basis and decision, and the records of later apps
     (their track, interventions) contributed through ``extension_points.case_history``.
 
-    A change lists the fields that changed, before and after; a new record lists what it
-    was saved with; a removed one says so and why. Values read as the pages show them:
-    status and other choice labels, Ja/Nej, people's full names, service names, dates as
-    YYYY-MM-DD; fields naming the citizen or the case itself are left out.
+    A change lists the fields that changed, before and after; a save that changed nothing
+    shown (only bookkeeping fields) is left out; a new record lists what it was saved
+    with; a removed one says so and why. Values read as the pages show them: status and
+    other choice labels, Ja/Nej, people's full names, service names, dates as YYYY-MM-DD;
+    fields naming the citizen or the case itself are left out. A fixed number of queries,
+    however many visits and versions the case has.
     """
     records = list(application.history.select_related("history_user"))
-    for visit in application.visits.all():
-        records.extend(visit.history.select_related("history_user"))
-    for name in ("assessment_basis", "decision"):
-        related = getattr(application, name, None)
-        if related is not None:
-            records.extend(related.history.select_related("history_user"))
+    for model in (JointVisit, AssessmentBasis, Decision):
+        records.extend(
+            model.history.filter(application_id=application.pk).select_related("history_user")
+        )
     for provider in extension_points.case_history:
         records.extend(provider(application))
     # Every related row the values name, one query per related model.
@@ -484,26 +502,30 @@ def change_history(*, application: Application) -> list[dict]:
         for model, pks in wanted.items()
         for pk, obj in model._default_manager.in_bulk(pks).items()
     }
+    previous = _previous_records(records)
     entries = []
     for record in records:
-        fields = {field.name: field for field in _history_fields(record)}
+        fields = _history_fields(record)
         changes = []
-        if record.history_type == "~" and record.prev_record is not None:
-            delta = record.diff_against(record.prev_record)
+        before = previous.get((record.instance._meta.label, record.history_id))
+        if record.history_type == "~" and before is not None:
             changes = [
-                _history_change(fields[c.field], record.prev_record, record, related)
-                for c in delta.changes
-                if c.field in fields
+                _history_change(field, before, record, related)
+                for field in fields
+                if getattr(before, field.attname) != getattr(record, field.attname)
             ]
+            if not changes and not record.history_change_reason:
+                continue
         elif record.history_type == "+":
             changes = [
                 {"field": field.verbose_name, "old": "", "new": text}
-                for field in fields.values()
+                for field in fields
                 if (text := _history_value(field, getattr(record, field.attname), related))
             ]
         entries.append(
             {
                 "when": record.history_date,
+                "order": record.history_id,
                 "who": record.history_user,
                 "what": record.instance._meta.verbose_name,
                 "kind": HISTORY_KINDS.get(record.history_type, record.history_type),
@@ -513,7 +535,7 @@ def change_history(*, application: Application) -> list[dict]:
                 "changes": changes,
             }
         )
-    return sorted(entries, key=lambda entry: entry["when"], reverse=True)
+    return sorted(entries, key=lambda entry: (entry["when"], entry["order"]), reverse=True)
 
 
 # --- Protected identity: setting and lifting it, and grants to see the name ---------------

@@ -19,11 +19,14 @@ class TrackAssignment(models.Model):
         Application, on_delete=models.CASCADE, related_name="track_assignment"
     )
     proposed = models.PositiveSmallIntegerField(_("proposed track"), choices=Track.choices)
-    proposal_reasons = models.JSONField(default=list)
+    proposal_reasons = models.JSONField(_("reasons for the proposal"), default=list)
     track = models.PositiveSmallIntegerField(_("track"), choices=Track.choices)
     override_reason = models.TextField(_("reason for another track"), blank=True, max_length=2000)
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("confirmed by"),
     )
     confirmed_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

@@ -2,6 +2,8 @@
 before a decision."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -136,3 +138,91 @@ def test_a_physio_name_shows_in_the_history(officer, therapist):
         assert ("fysioterapeut", "", "Per Fysiosson") in [
             (str(f), o, n) for f, o, n in _changes(entries, "ärende")
         ]
+
+
+# --- Each change once, no empty rows, Swedish field names ----------------------------------
+
+
+def _history_rows(officer, application):
+    with translation.override("sv"):
+        entries = selectors.change_history(application=selectors_detail(officer, application))
+        return [
+            (
+                str(e["what"]),
+                str(e["kind"]),
+                [(str(c["field"]), c["old"], c["new"]) for c in e["changes"]],
+            )
+            for e in entries
+        ]
+
+
+def test_versions_saved_in_the_same_instant_list_each_change_once(officer, therapist):
+    application = received_case(officer=officer, therapist=None)
+    flow.assessed(application, therapist=therapist)
+    # Booking saves the therapist and then the status; imported and demo cases carry one
+    # time for both.
+    created = application.history.earliest("history_date").history_date
+    application.history.exclude(history_type="+").update(
+        history_date=created + timezone.timedelta(hours=1)
+    )
+    changes = [
+        change
+        for what, kind, rows in _history_rows(officer, application)
+        if (what, kind) == ("ärende", "ändrad")
+        for change in rows
+    ]
+    assert changes == [
+        ("status", "Besök bokat", "Bedömd"),
+        ("status", "Inkommen", "Besök bokat"),
+        ("arbetsterapeut", "", str(therapist)),
+    ]
+
+
+def test_a_save_that_changed_nothing_shown_is_left_out(officer, therapist):
+    application = received_case(officer=officer, therapist=therapist)
+    flow.assessed(application, therapist=therapist)
+    flow.confirm_track(application, therapist=therapist)
+    rows = _history_rows(officer, application)
+    assert all(changes for what, kind, changes in rows if kind == "ändrad")
+    assert [kind for what, kind, _c in rows if what == "spårtilldelning"] == ["skapad"]
+
+
+def test_every_field_in_the_history_is_named_in_swedish(client, officer, therapist):
+    application = received_case(officer=officer, therapist=therapist)
+    flow.decided(application, officer=officer, therapist=therapist)
+    fields = {
+        field
+        for _w, _k, changes in _history_rows(officer, application)
+        for field, _o, _n in changes
+    }
+    assert {
+        "registrerat av",
+        "registrerat",
+        "skrivet av",
+        "beslutat av",
+        "skäl till förslaget",
+        "bekräftat av",
+    } <= fields
+    client.force_login(officer)
+    page = client.get(
+        reverse("assessments:application_history", args=[application.public_id])
+    ).content.decode()
+    for english in ["Decided by", "Written by", "Proposal reasons", "Confirmed by", "Recorded"]:
+        assert english not in page
+
+
+def test_the_history_takes_as_many_queries_however_many_versions(officer, therapist):
+    application = received_case(officer=officer, therapist=therapist)
+    flow.decided(application, officer=officer, therapist=therapist)
+    detail = selectors_detail(officer, application)
+    with CaptureQueriesContext(connection) as few:
+        few_entries = selectors.change_history(application=detail)
+    for stay in (True, False, True):
+        services.application_update(
+            application=detail, expected_version=detail.version, after_inpatient_stay=stay
+        )
+        detail = selectors_detail(officer, application)
+    with CaptureQueriesContext(connection) as many:
+        many_entries = selectors.change_history(application=detail)
+    assert len(many_entries) == len(few_entries) + 3
+    assert len(many.captured_queries) == len(few.captured_queries)
