@@ -325,7 +325,8 @@ def instrument_results(*, application: Application) -> list[InstrumentResult]:
 
 def applied_vs_granted(*, application: Application) -> dict:
     """Applied and granted minutes per service side by side, and the minutes saved
-    (applied − granted, as the savings models count them).
+    (applied − granted, as the savings models count them); ``over_granted`` is the
+    minutes granted beyond the application, where more was granted than applied for.
 
     Granted and saved minutes mean something only once a decision exists: before it,
     ``decided`` is false and the pages show the applied services alone."""
@@ -347,6 +348,7 @@ def applied_vs_granted(*, application: Application) -> dict:
                 "granted_at_all": given is not None
                 and given.outcome != GrantedService.Outcome.REFUSED,
                 "saved": applied_minutes - granted_minutes,
+                "over_granted": max(granted_minutes - applied_minutes, 0),
             }
         )
     total_applied = sum(r["applied"] or 0 for r in rows)
@@ -357,6 +359,7 @@ def applied_vs_granted(*, application: Application) -> dict:
         "applied": total_applied,
         "granted": total_granted,
         "saved": total_applied - total_granted,
+        "over_granted": max(total_granted - total_applied, 0),
     }
 
 

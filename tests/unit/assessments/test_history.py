@@ -1,6 +1,8 @@
 """The case's change history in words and names, with the tracks' records; no savings
 before a decision."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -226,3 +228,52 @@ def test_the_history_takes_as_many_queries_however_many_versions(officer, therap
         many_entries = selectors.change_history(application=detail)
     assert len(many_entries) == len(few_entries) + 3
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def _case_applying_for(officer, **minutes_by_code):
+    application = received_case(officer=officer, services=tuple(minutes_by_code))
+    catalogue = {row.service.code: row.service for row in application.applied_services.all()}
+    services.application_update(
+        application=application,
+        expected_version=application.version,
+        services=[
+            services.ServiceRequest(catalogue[code], minutes)
+            for code, minutes in minutes_by_code.items()
+        ],
+    )
+    return application
+
+
+def _comparison_rows(html):
+    table = html.split('data-testid="applied-vs-granted"')[1].split("</table>")[0]
+    return [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for row in table.split("<tr>")[2:]]
+
+
+def test_a_safety_alarm_reads_as_applied_for_and_granted_or_refused(client, officer, therapist):
+    granted = _case_applying_for(officer, dusch=60, trygghetslarm=None)
+    flow.decided(granted, officer=officer, therapist=therapist)
+    refused = _case_applying_for(officer, dusch=60, trygghetslarm=None)
+    flow.decided(refused, officer=officer, therapist=therapist, granted=[("dusch", 60)])
+    client.force_login(officer)
+
+    def rows(application):
+        url = reverse("assessments:application_detail", args=[application.public_id])
+        return _comparison_rows(client.get(url).content.decode())
+
+    assert ["Trygghetslarm", "ansökt", "beviljat", ""] in rows(granted)
+    assert ["Trygghetslarm", "ansökt", "avslag", ""] in rows(refused)
+
+
+def test_minutes_granted_beyond_the_application_are_not_a_negative_saving(
+    client, officer, therapist
+):
+    application = _case_applying_for(officer, dusch=60)
+    flow.decided(application, officer=officer, therapist=therapist, granted=[("dusch", 90)])
+    comparison = selectors.applied_vs_granted(application=selectors_detail(officer, application))
+    assert (comparison["saved"], comparison["over_granted"]) == (-30, 30)
+    client.force_login(officer)
+    html = client.get(
+        reverse("assessments:application_detail", args=[application.public_id])
+    ).content.decode()
+    assert "+30 beviljat utöver ansökan" in html
+    assert ">-30<" not in html
