@@ -18,7 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Concat
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -101,10 +101,16 @@ def overdue_condition(today: datetime.date | None = None) -> Q:
 
 
 def work_queue_for(*, user: User, today: datetime.date | None = None) -> QuerySet[Application]:
-    """Open applications the user may see, with everything the queue shows in one query."""
+    """Open applications the user may see, with everything the queue shows in one query.
+
+    ``visit_at`` is the time of the joint visit that counts: the latest one done, else the
+    next one booked; ``visit_done_at`` says whether it is done."""
+    done_visits = JointVisit.objects.filter(
+        application=OuterRef("pk"), status=JointVisit.Status.DONE
+    ).order_by("-scheduled_at", "-pk")
     booked_visits = JointVisit.objects.filter(
         application=OuterRef("pk"), status=JointVisit.Status.BOOKED
-    ).order_by("scheduled_at")
+    ).order_by("scheduled_at", "pk")
     minutes = (
         AppliedService.objects.filter(application=OuterRef("pk"))
         .values("application")
@@ -116,11 +122,13 @@ def work_queue_for(*, user: User, today: datetime.date | None = None) -> QuerySe
         .select_related("citizen", "case_officer", "therapist")
         .annotate(
             # Subqueries, not joins, so that several visits do not multiply the minutes.
-            next_visit_at=Subquery(booked_visits.values("scheduled_at")[:1]),
+            visit_done_at=Subquery(done_visits.values("scheduled_at")[:1]),
+            booked_visit_at=Subquery(booked_visits.values("scheduled_at")[:1]),
             applied_minutes=Subquery(minutes),
             name_granted=name_granted(user, "citizen"),
         )
         .annotate(
+            visit_at=Coalesce("visit_done_at", "booked_visit_at"),
             overdue=ExpressionWrapper(overdue_condition(today), output_field=BooleanField()),
             # Protected citizens sort by a blank name for users who may not see it.
             sort_name=Case(

@@ -15,7 +15,7 @@ class WorkQueueTable(tables.Table):
     received_on = tables.DateColumn(verbose_name=_("Received"), format="Y-m-d")
     status = tables.Column(verbose_name=_("Status"))
     applied_minutes = tables.Column(verbose_name=_("Applied min/week"), default="–")
-    next_visit_at = tables.Column(verbose_name=_("Joint visit"), default="–")
+    visit_at = tables.Column(verbose_name=_("Joint visit"), default="–")
     therapist = tables.Column(
         verbose_name=_("Therapist"), default="–", order_by=("therapist__last_name",)
     )
@@ -31,7 +31,7 @@ class WorkQueueTable(tables.Table):
             "received_on",
             "status",
             "applied_minutes",
-            "next_visit_at",
+            "visit_at",
             "therapist",
             "case_officer",
         ]
@@ -48,5 +48,8 @@ class WorkQueueTable(tables.Table):
             badge = format_html(' <span class="badge text-bg-warning">{}</span>', _("Overdue"))
         return format_html('<a href="{}">{}</a>{}', url, name, badge)
 
-    def render_next_visit_at(self, value):
-        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    def render_visit_at(self, value, record):
+        when = date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+        if record.visit_done_at is None:
+            return when
+        return format_html('{} <span class="text-body-secondary">({})</span>', when, _("visit done"))
