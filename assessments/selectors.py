@@ -293,14 +293,30 @@ def work_queue_counts(*, user: User, today: datetime.date | None = None) -> dict
     )
 
 
-def visits_for(*, user: User) -> QuerySet[JointVisit]:
-    """The joint visits a therapist or physio takes part in, the coming ones first."""
+def visits_for(*, user: User, today: datetime.date | None = None) -> QuerySet[JointVisit]:
+    """The joint visits a therapist or physio takes part in, in the order of the work:
+    booked visits whose day has come and that are still to be recorded (the oldest first),
+    then the coming ones (the soonest first), then those done (the latest first); the
+    visit's id breaks ties, so that the pages split the same way each time."""
+    today = today or timezone.localdate()
+    tomorrow = datetime.datetime.combine(
+        today + datetime.timedelta(days=1), datetime.time.min, timezone.get_current_timezone()
+    )
+    booked = Q(status=JointVisit.Status.BOOKED)
     return (
         JointVisit.objects.filter(application__therapist=user)
         .exclude(status=JointVisit.Status.CANCELLED)
         .select_related("application__citizen", "case_officer", "therapist")
-        .annotate(name_granted=name_granted(user, "application__citizen"))
-        .order_by("-scheduled_at")
+        .annotate(
+            name_granted=name_granted(user, "application__citizen"),
+            work_group=Case(
+                When(booked & Q(scheduled_at__lt=tomorrow), then=Value(0)),
+                When(booked, then=Value(1)),
+                default=Value(2),
+            ),
+            booked_at=Case(When(booked, then="scheduled_at")),
+        )
+        .order_by("work_group", "booked_at", "-scheduled_at", "pk")
     )
 
 

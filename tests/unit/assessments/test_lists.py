@@ -36,3 +36,32 @@ def test_the_queue_shows_the_visit_done_else_the_one_booked(client, officer, the
         "2026-10-09 10:00",
         "–",
     ]
+
+
+def test_my_visits_put_the_ones_to_record_first_then_the_coming_then_those_done(
+    client, officer, therapist
+):
+    def visit_on(day, *, done=False):
+        application = received_case(officer=officer, received_on=datetime.date(2026, 9, 1))
+        flow.book_visit(application, therapist=therapist, scheduled_at=flow.at_ten(day))
+        if done:
+            flow.complete_visit(application, therapist=therapist)
+
+    visit_on(datetime.date(2026, 10, 1), done=True)
+    visit_on(datetime.date(2030, 2, 1))
+    visit_on(datetime.date(2026, 11, 25))
+    visit_on(datetime.date(2026, 10, 15), done=True)
+    visit_on(datetime.date(2030, 1, 10))
+    visit_on(datetime.date(2026, 11, 20))
+    client.force_login(therapist)
+    html = client.get(reverse("assessments:my_visits")).content.decode()
+    body = html.split("<tbody")[1].split("</tbody>")[0]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in body.split("<tr")[1:]]
+    assert [(cells[0], re.sub(r"<[^>]+>", "", cells[3])) for cells in rows] == [
+        ("2026-11-20 10:00", "Bokat"),
+        ("2026-11-25 10:00", "Bokat"),
+        ("2030-01-10 10:00", "Bokat"),
+        ("2030-02-01 10:00", "Bokat"),
+        ("2026-10-15 10:00", "Genomfört"),
+        ("2026-10-01 10:00", "Genomfört"),
+    ]
