@@ -10,13 +10,24 @@ cleanup task and the tests.
 """
 
 from .columns import Column, documented_columns
-from .readers import MAX_FILE_BYTES, MAX_ROWS, ImportFileError, file_kind
+from .readers import (
+    LIMITS,
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    ImportFileError,
+    file_kind,
+)
 from .report import ImportReport, RowResult
 from .saving import ImportResult, ImportRowError, import_rows
 from .storage import UPLOAD_FOLDER, delete_stale_uploads, is_stored_upload_name, store_upload
 from .validation import build_report, parse_file
 
 __all__ = [
+    "LIMITS",
+    "MAX_CELL_CHARS",
+    "MAX_COLUMNS",
     "MAX_FILE_BYTES",
     "MAX_ROWS",
     "UPLOAD_FOLDER",

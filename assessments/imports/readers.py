@@ -13,6 +13,11 @@ from rehab.spreadsheets import Sheet
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
+MAX_COLUMNS = 100
+MAX_CELL_CHARS = 10_000
+LIMITS = spreadsheets.Limits(
+    max_rows=MAX_ROWS, max_columns=MAX_COLUMNS, max_cell_chars=MAX_CELL_CHARS
+)
 CSV_EXTENSIONS = {".csv", ".txt"}
 XLSX_EXTENSIONS = {".xlsx"}
 ACCEPTED_EXTENSIONS = CSV_EXTENSIONS | XLSX_EXTENSIONS
@@ -38,12 +43,33 @@ def file_kind(name: str) -> str:
     )
 
 
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", " ")
+
+
 def _file_error(error: spreadsheets.SpreadsheetError) -> ImportFileError:
     """The case officer's wording of a problem the spreadsheet reader found."""
     if isinstance(error, spreadsheets.TooManyRows):
         message = _("The file has more than %(max)s rows. Split it into smaller files.") % {
-            "max": f"{MAX_ROWS:,}".replace(",", " ")
+            "max": _number(MAX_ROWS)
         }
+    elif isinstance(error, spreadsheets.TooManyColumns):
+        message = _(
+            "Row %(row)s has values in more than %(max)s columns. Remove the columns that "
+            "are not part of the import format."
+        ) % {"row": error.row_number, "max": MAX_COLUMNS}
+    elif isinstance(error, spreadsheets.CellTooLong):
+        message = _(
+            "A cell in row %(row)s holds more than %(max)s characters. No column of the "
+            "import takes that much text."
+        ) % {"row": error.row_number, "max": _number(MAX_CELL_CHARS)}
+    elif isinstance(error, spreadsheets.TooLargeUnpacked):
+        message = _(
+            "The workbook unpacks to far more than its file size. Open it in Excel, delete "
+            "everything outside the table, save it and try again."
+        )
+    elif isinstance(error, spreadsheets.LooksLikeUtf16):
+        message = _("The file seems to be UTF-16; save it as UTF-8 or as Excel.")
     elif isinstance(error, spreadsheets.EmptySheet):
         message = _("The file is empty.")
     elif isinstance(error, spreadsheets.UndecodableText):
@@ -67,8 +93,9 @@ def read_table(*, name: str, content: bytes) -> Sheet:
         raise ImportFileError(_("The file is an Excel workbook: give it the extension .xlsx."))
     try:
         if kind == "xlsx":
-            return spreadsheets.read_xlsx(content, max_rows=MAX_ROWS)
-        # Comma-, semicolon- or tab-separated; UTF-8, UTF-16 or Windows-1252.
-        return spreadsheets.read_csv(content, max_rows=MAX_ROWS)
+            return spreadsheets.read_xlsx(content, limits=LIMITS)
+        # Comma-, semicolon- or tab-separated; UTF-8, UTF-16 with a byte order mark or
+        # Windows-1252.
+        return spreadsheets.read_csv(content, limits=LIMITS)
     except spreadsheets.SpreadsheetError as error:
         raise _file_error(error) from None
