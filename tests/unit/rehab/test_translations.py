@@ -30,3 +30,10 @@ def test_every_swedish_message_is_translated_and_compiled():
     ]
     assert problems == []
     assert po.with_suffix(".mo").exists()
+
+
+def test_the_swedish_texts_call_the_citizen_medborgare():
+    po = Path(settings.BASE_DIR) / "locale/sv/LC_MESSAGES/django.po"
+    assert [
+        msgstr for _msgid, msgstr, _flags in entries(po.read_text()) if "brukar" in msgstr.lower()
+    ] == []
