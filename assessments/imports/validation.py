@@ -191,12 +191,29 @@ def build_report(table: Sheet, *, team_id: int | None = None) -> ImportReport:
         report.file_errors = problems
         return report
     first_row_of_key: dict[str, int] = {}
+    # personnummer → (first row, its name folded): one number is one person in the file.
+    first_row_of_number: dict[str, tuple[int, tuple[str, str]]] = {}
     for number, values in table.rows:
         cells = {
             name: values[index] if index < len(values) else None
             for name, index in positions.items()
         }
         row = _validate_row(number, cells, catalogue)
+        if row.is_valid:
+            fields = row.data.citizen_fields
+            name = (fold(fields["first_name"]), fold(fields["last_name"]))
+            first = first_row_of_number.setdefault(row.data.personal_number, (number, name))
+            if first[1] != name:
+                row.errors.append(
+                    (
+                        "personnummer",
+                        _(
+                            "The personnummer is also on row %(row)s, under another name; "
+                            "check the number or the name."
+                        )
+                        % {"row": first[0]},
+                    )
+                )
         if row.is_valid:
             if row.import_key in first_row_of_key:
                 row.duplicate_of_row = first_row_of_key[row.import_key]

@@ -169,3 +169,28 @@ def test_utf16_with_a_byte_order_mark_still_reads():
     report = check(csv_bytes([row(MARTA)], encoding="utf-16"))
     assert report.file_errors == []
     assert len(report.importable_rows) == 1
+
+
+def test_one_number_under_two_names_in_one_file_is_an_error_on_the_second_row(officer):
+    content = csv_bytes(
+        [
+            row(MARTA, "Märta", "Åberg"),
+            row(GORAN, "Göran", "Öhman"),
+            row(MARTA, "Maria", "Åberg", received="2026-03-02"),
+            row(MARTA, "MÄRTA", "Aberg", received="2026-03-03"),
+        ]
+    )
+    with translation.override("en"):
+        report = check(content)
+        errors = [(number, column, str(message)) for number, column, message in report.errors]
+
+    assert errors == [
+        (
+            4,
+            "personnummer",
+            "The personnummer is also on row 2, under another name; check the number or the name.",
+        )
+    ]
+    assert [row.row_number for row in report.importable_rows] == [2, 3, 5]
+    result = imports.import_rows(report=report, actor=officer, only_valid=True)
+    assert (result.created_citizens, result.created_applications) == (2, 3)
