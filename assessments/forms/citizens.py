@@ -45,6 +45,9 @@ class CitizenForm(forms.ModelForm):
 
     def __init__(self, *args, editing: bool = False, hide_identity: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # The number comes first: it is what the officer has at hand, and it gives the sex
+        # and date of birth.
+        self.order_fields(["personal_number"])
         self.fields["sex"].required = False
         self.fields["sex"].help_text = _("Taken from the number when left empty.")
         if editing:

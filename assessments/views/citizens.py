@@ -18,6 +18,7 @@ from ..forms.citizens import (
     ProtectionForm,
     RevokeForm,
 )
+from ..identity import IdentityNumber, looks_like_identity_number, parse_identity_number
 from ..models import Citizen
 from .common import add_form_errors, citizen_from_url, citizen_name, save_and_redirect
 
@@ -29,16 +30,43 @@ def citizen_search(request):
     """Search by number or name before registering; a POST keeps the number out of URLs."""
     form = CitizenSearchForm(request.POST or None)
     results = None
+    searched_number = ""
     if request.method == "POST" and form.is_valid():
-        results = selectors.citizen_search(user=request.user, query=form.cleaned_data["query"])
+        query = form.cleaned_data["query"]
+        results = selectors.citizen_search(user=request.user, query=query)
         log_access(request, [citizen.public_id for citizen in results], Action.LIST)
         for citizen in results:
             citizen.display_name = citizen_name(citizen)
-    return render(request, "assessments/citizen_search.html", {"form": form, "results": results})
+        identity = _searched_identity(query) if not results else None
+        searched_number = identity.display if identity else ""
+    return render(
+        request,
+        "assessments/citizen_search.html",
+        {"form": form, "results": results, "searched_number": searched_number},
+    )
+
+
+def _searched_identity(query: str) -> IdentityNumber | None:
+    """The identity number searched for; None for a name or a number that is not valid."""
+    if not looks_like_identity_number(query):
+        return None
+    try:
+        return parse_identity_number(query)
+    except ValidationError:
+        return None
+
+
+# The search page's "register" button posts the number searched for under this name; the
+# registration form then opens with the number filled in (and nothing saved yet).
+FROM_SEARCH = "from_search"
 
 
 @permission_required("assessments.add_citizen")
 def citizen_create(request):
+    if request.method == "POST" and FROM_SEARCH in request.POST:
+        identity = _searched_identity(request.POST.get("personal_number", ""))
+        form = CitizenForm(initial={"personal_number": identity.display if identity else ""})
+        return render(request, "assessments/citizen_form.html", {"form": form})
     form = CitizenForm(request.POST or None)
     duplicate = None
     if request.method == "POST" and form.is_valid():

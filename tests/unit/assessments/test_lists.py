@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from assessments.models import Citizen
 from tests.factories import received_case
 from tests.support import flow
 
@@ -65,3 +66,32 @@ def test_my_visits_put_the_ones_to_record_first_then_the_coming_then_those_done(
         ("2026-10-15 10:00", "Genomfört"),
         ("2026-10-01 10:00", "Genomfört"),
     ]
+
+
+# --- From the search to the registration form ------------------------------------------------
+
+
+def test_the_number_searched_for_is_carried_into_the_registration_form(client, officer):
+    client.force_login(officer)
+    search = client.post(reverse("assessments:citizen_search"), {"query": "194003073428"})
+    html = search.content.decode()
+    assert 'name="personal_number" value="19400307-3428"' in html
+    assert "Registrera ny medborgare med det här numret" in html
+    form = client.post(
+        reverse("assessments:citizen_create"),
+        {"personal_number": "19400307-3428", "from_search": "1"},
+    )
+    page = form.content.decode()
+    assert form.status_code == 200
+    assert 'value="19400307-3428"' in page
+    # Nothing is saved or complained about yet, and the number is the first field.
+    assert "is-invalid" not in page
+    assert page.index('name="personal_number"') < page.index('name="first_name"')
+    assert not Citizen.objects.exists()
+
+
+def test_a_name_search_offers_the_empty_registration_form(client, officer):
+    client.force_login(officer)
+    html = client.post(reverse("assessments:citizen_search"), {"query": "Nilsson"}).content.decode()
+    assert 'name="from_search"' not in html
+    assert reverse("assessments:citizen_create") in html
