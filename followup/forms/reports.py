@@ -1,36 +1,32 @@
-"""The report order form: period, teams and tracks of a follow-up report."""
+"""The report order form: the half-year, teams and tracks of a follow-up report.
 
-import datetime
+The form offers only what the service accepts: the calendar half-years that have ended
+(``followup.reports.periods``, no free dates) and the teams the user may report on
+(``followup.reports.selectors.allowed_teams``).
+"""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout, Submit
+from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rehab.models import Team
+from followup.reports import periods
+from followup.reports.selectors import allowed_teams
 from tracks.models import Track
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _last_month() -> tuple[datetime.date, datetime.date]:
-    first_of_this_month = timezone.localdate().replace(day=1)
-    end = first_of_this_month - datetime.timedelta(days=1)
-    return end.replace(day=1), end
-
-
 class ReportOrderForm(forms.Form):
-    period_start = forms.DateField(label=_("From"), widget=DateInput())
-    period_end = forms.DateField(label=_("To"), widget=DateInput())
+    period = forms.ChoiceField(
+        label=_("Half-year"),
+        help_text=_(
+            "Reports cover whole calendar half-years that have ended, so that two reports "
+            "never overlap and cannot be subtracted from each other."
+        ),
+    )
     teams = forms.ModelMultipleChoiceField(
         label=_("Teams"),
-        queryset=Team.objects.all(),
+        queryset=None,
         widget=forms.CheckboxSelectMultiple,
     )
     tracks = forms.TypedMultipleChoiceField(
@@ -42,37 +38,32 @@ class ReportOrderForm(forms.Form):
         help_text=_("None chosen: all cases, including those handed over without a track."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        start, end = _last_month()
-        self.fields["period_start"].initial = start
-        self.fields["period_end"].initial = end
+        offered = periods.ended_periods(timezone.localdate())
+        self.fields["period"].choices = [(period.key, period.label) for period in offered]
+        self.fields["period"].initial = offered[0].key
+        teams = allowed_teams(user)
+        self.fields["teams"].queryset = teams
+        only = list(teams[:2])
+        if len(only) == 1:
+            self.fields["teams"].initial = [only[0].pk]
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
-            Div(
-                Div(Field("period_start"), css_class="col-sm-6 col-lg-3"),
-                Div(Field("period_end"), css_class="col-sm-6 col-lg-3"),
-                css_class="row",
-            ),
+            Field("period", wrapper_class="col-sm-8 col-lg-5"),
             Field("teams"),
             Field("tracks"),
             Submit("order", _("Order the report")),
         )
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("The period ends before it starts."))
-        return cleaned
-
     def report_parameters(self) -> dict:
         data = self.cleaned_data
+        period = periods.from_key(data["period"])
         return {
-            "period_start": data["period_start"],
-            "period_end": data["period_end"],
+            "period_start": period.start,
+            "period_end": period.end,
             "team_ids": [team.pk for team in data["teams"]],
             "tracks": data["tracks"],
         }

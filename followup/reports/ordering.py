@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from followup.models import ReportRequest
+from followup.reports import periods
 from followup.reports.job import mark_failed
+from followup.reports.selectors import allowed_teams
 from tracks.models import Track
 
 logger = logging.getLogger(__name__)
@@ -69,14 +71,40 @@ def order_report(
 ) -> ReportRequest:
     """Order a report; ordering the same report again (not failed) returns the first order.
 
-    The job is queued after the commit, with the request's id only.
+    The period must be a calendar half-year that has ended (``periods``: reports that
+    overlap could be subtracted from each other), and the teams ones the user may report on
+    (``selectors.allowed_teams``: a manager her own team, an administrator any).
+
+    The job is queued after the commit, with the request's id only. ``enqueued`` on the
+    returned request says whether the broker took the job: False when it could not be
+    reached (the request stays queued and ``requeue_waiting`` sends it later), None when
+    no job was sent now.
     """
     if period_end < period_start:
-        raise ValidationError({"period_end": _("The period ends before it starts.")})
+        raise ValidationError({"period": _("The period ends before it starts.")})
+    period = periods.period_of(period_start, period_end)
+    if period is None:
+        raise ValidationError(
+            {
+                "period": _(
+                    "A report covers a whole calendar half-year: January–June or July–December."
+                )
+            }
+        )
+    if not periods.has_ended(period, timezone.localdate()):
+        raise ValidationError(
+            {
+                "period": _(
+                    "The half-year has not ended yet. A report covers a half-year that has ended."
+                )
+            }
+        )
     team_ids = sorted({int(team) for team in team_ids})
     tracks = sorted({int(track) for track in tracks})
     if not team_ids:
         raise ValidationError({"teams": _("Choose at least one team.")})
+    if set(team_ids) - set(allowed_teams(user).values_list("pk", flat=True)):
+        raise ValidationError({"teams": _("You may order reports only for your own team.")})
     if set(tracks) - set(Track.values):
         raise ValidationError({"tracks": _("Unknown track.")})
     key = request_key(
@@ -88,8 +116,7 @@ def order_report(
     )
     existing = _live_request(key)
     if existing is not None and not _is_stale(existing):
-        if _is_waiting(existing):
-            _enqueue(existing.pk)
+        existing.enqueued = _enqueue(existing.pk) if _is_waiting(existing) else None
         return existing
     if existing is not None:
         mark_failed(existing.pk, "The job was lost before it finished; ordered again.")
@@ -103,12 +130,18 @@ def order_report(
                 request_key=key,
             )
             report.teams.set(team_ids)
-            transaction.on_commit(lambda: _enqueue(report.pk))
+            report.enqueued = None
+
+            def send() -> None:
+                report.enqueued = _enqueue(report.pk)
+
+            transaction.on_commit(send)
     except IntegrityError:
         # The same order, placed at the same moment by a second request (double click).
         existing = _live_request(key)
         if existing is None:
             raise
+        existing.enqueued = None
         return existing
     return report
 

@@ -1,5 +1,5 @@
-"""Reads of follow-up reports: a user's own reports, one report by its public id, and the
-scope and cohort a report covers."""
+"""Reads of follow-up reports: the teams a user may report on, a user's own reports, one
+report by its public id, and the scope and cohort a report covers."""
 
 from __future__ import annotations
 
@@ -7,6 +7,18 @@ from followup import indicators
 from followup.indicators import Scope
 from followup.models import ReportRequest
 from followup.reports.rows import track_labels
+from rehab.models import Team
+from rehab.roles import is_admin, is_manager
+
+
+def allowed_teams(user):
+    """The teams ``user`` may order reports for, scoped as the managers' overview is: an
+    administrator any team, a manager her own team, anyone else none."""
+    if is_admin(user):
+        return Team.objects.order_by("name")
+    if is_manager(user) and user.team_id:
+        return Team.objects.filter(pk=user.team_id)
+    return Team.objects.none()
 
 
 def reports_for(*, user, limit: int = 50) -> list[ReportRequest]:

@@ -36,14 +36,24 @@ def _report_from_url(request, public_id) -> ReportRequest:
 
 @permission_required("followup.order_report")
 def report_order(request):
-    form = ReportOrderForm(request.POST or None)
+    form = ReportOrderForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            ordering.order_report(user=request.user, **form.report_parameters())
+            report = ordering.order_report(user=request.user, **form.report_parameters())
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("The report is ordered. It appears in the list below."))
+            if getattr(report, "enqueued", None) is False:
+                messages.warning(
+                    request,
+                    _(
+                        "The report is ordered, but the job service cannot be reached just now. "
+                        "The report waits in the list below and is made as soon as the job "
+                        "service is back; you do not need to order it again."
+                    ),
+                )
+            else:
+                messages.success(request, _("The report is ordered. It appears in the list below."))
             return redirect("followup:report_order")
     return render(
         request,

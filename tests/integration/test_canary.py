@@ -1,7 +1,6 @@
 """A canary personnummer goes through the whole flow; afterwards no log line, no broker
 message or key, and no URL visited contains it."""
 
-import datetime
 import logging
 import re
 import time
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Citizen
+from followup.reports.periods import ended_periods
 from rehab.logging import RedactIdentityNumbers
 
 pytestmark = pytest.mark.integration
@@ -130,8 +130,7 @@ def test_the_canary_number_appears_in_no_log_message_or_url(
             client.post(
                 reverse("followup:report_order"),
                 {
-                    "period_start": (today - datetime.timedelta(days=60)).isoformat(),
-                    "period_end": today.isoformat(),
+                    "period": ended_periods(today)[0].key,
                     "teams": [officer.team_id],
                 },
             )

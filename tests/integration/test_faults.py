@@ -30,7 +30,7 @@ from followup.tasks import requeue_waiting_reports
 from tests.factories import CitizenFactory, TeamFactory, UserFactory
 from tests.integration.test_worker import wait_for
 from tests.support.worker import BASE_DIR, _test_database_url
-from tests.unit.followup.test_reports import END, START, make_cohort
+from tests.unit.followup.test_reports import make_cohort
 
 pytestmark = pytest.mark.integration
 
@@ -170,8 +170,7 @@ def test_a_report_ordered_while_redis_is_down_is_made_once_redis_is_back(
         response = client.post(
             reverse("followup:report_order"),
             {
-                "period_start": START.isoformat(),
-                "period_end": END.isoformat(),
+                "period": "2026H1",
                 "teams": [team.pk],
                 "tracks": ["2"],
             },

@@ -92,8 +92,7 @@ def test_a_report_ordered_on_the_page_is_made_by_the_worker(client, staff, celer
     response = client.post(
         reverse("followup:report_order"),
         {
-            "period_start": START.isoformat(),
-            "period_end": END.isoformat(),
+            "period": "2026H1",
             "teams": [staff["team"].pk],
             "tracks": ["2"],
         },

@@ -1,0 +1,172 @@
+"""Follow-up reports stay within their reader's remit: a manager's own team, whole calendar
+half-years that cannot be subtracted from each other, and a clear word when the job service
+is down."""
+
+import datetime
+import itertools
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from followup.models import ReportRequest
+from followup.reports import ordering, periods
+from tests.factories import TeamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+H1_2026 = {"period_start": datetime.date(2026, 1, 1), "period_end": datetime.date(2026, 6, 30)}
+
+
+@pytest.fixture
+def team():
+    return TeamFactory(name="Team Norr")
+
+
+@pytest.fixture
+def other_team():
+    return TeamFactory(name="Team Söder")
+
+
+@pytest.fixture
+def manager(team):
+    return UserFactory(manager=True, team=team)
+
+
+def set_today(monkeypatch, day: datetime.date) -> None:
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
+
+
+def order(user, teams, **overrides):
+    parameters = {**H1_2026, "team_ids": [team.pk for team in teams], "tracks": []}
+    parameters.update(overrides)
+    return ordering.order_report(user=user, **parameters)
+
+
+# --- whose teams ----------------------------------------------------------------------------
+
+
+def test_a_manager_cannot_order_a_report_for_another_team(manager, team, other_team):
+    with pytest.raises(ValidationError) as refused:
+        order(manager, [other_team])
+    assert "teams" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        order(manager, [team, other_team])
+    assert ReportRequest.objects.count() == 0
+    assert list(order(manager, [team]).teams.all()) == [team]
+
+
+def test_an_administrator_orders_for_any_team(team, other_team):
+    admin = UserFactory(admin=True, team=team)
+    report = order(admin, [team, other_team])
+    assert set(report.teams.all()) == {team, other_team}
+
+
+def test_the_form_offers_the_managers_own_team_only_and_preselects_it(
+    client, manager, team, other_team
+):
+    client.force_login(manager)
+    form = client.get(reverse("followup:report_order")).context["form"]
+    assert list(form.fields["teams"].queryset) == [team]
+    assert form.fields["teams"].initial == [team.pk]
+    response = client.post(
+        reverse("followup:report_order"), {"period": "2026H1", "teams": [other_team.pk]}
+    )
+    assert response.status_code == 200
+    assert "teams" in response.context["form"].errors
+    assert ReportRequest.objects.count() == 0
+
+
+def test_the_form_offers_an_administrator_every_team_and_preselects_none(client, team, other_team):
+    client.force_login(UserFactory(admin=True, team=team))
+    form = client.get(reverse("followup:report_order")).context["form"]
+    assert set(form.fields["teams"].queryset) == {team, other_team}
+    assert not form.fields["teams"].initial
+
+
+# --- periods that cannot be subtracted from each other --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (datetime.date(2026, 2, 1), datetime.date(2026, 6, 30)),  # overlaps January–June
+        (datetime.date(2026, 1, 1), datetime.date(2026, 1, 31)),  # a month inside it
+        (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)),  # a quarter inside it
+        (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)),  # a year around it
+        (datetime.date(2026, 4, 1), datetime.date(2026, 9, 30)),  # across two half-years
+        (datetime.date(2025, 12, 2), datetime.date(2026, 6, 30)),
+    ],
+)
+def test_a_free_or_overlapping_period_is_refused(manager, team, start, end):
+    with pytest.raises(ValidationError) as refused:
+        order(manager, [team], period_start=start, period_end=end)
+    assert "period" in refused.value.message_dict
+    assert ReportRequest.objects.count() == 0
+
+
+def test_a_half_year_that_has_not_ended_is_refused(manager, team, monkeypatch):
+    set_today(monkeypatch, datetime.date(2026, 6, 30))
+    with pytest.raises(ValidationError) as refused:
+        order(manager, [team])
+    assert "period" in refused.value.message_dict
+    set_today(monkeypatch, datetime.date(2026, 7, 1))
+    assert order(manager, [team]).period_end == datetime.date(2026, 6, 30)
+
+
+def test_two_reportable_periods_are_either_the_same_or_disjoint():
+    offered = periods.ended_periods(datetime.date(2026, 12, 1), count=20)
+    assert [period.key for period in offered[:3]] == ["2026H1", "2025H2", "2025H1"]
+    for first, second in itertools.combinations(offered, 2):
+        assert first.end < second.start or second.end < first.start
+    # Back to back: together they cover every day, so none is a difference of others.
+    for newer, older in itertools.pairwise(offered):
+        assert older.end + datetime.timedelta(days=1) == newer.start
+
+
+def test_the_form_offers_ended_half_years_instead_of_free_dates(client, manager, monkeypatch):
+    set_today(monkeypatch, datetime.date(2026, 8, 15))
+    client.force_login(manager)
+    page = client.get(reverse("followup:report_order"))
+    form = page.context["form"]
+    assert "period_start" not in form.fields
+    assert [key for key, _label in form.fields["period"].choices][:2] == ["2026H1", "2025H2"]
+    assert form.fields["period"].initial == "2026H1"
+    assert "januari–juni 2026" in page.content.decode()
+
+
+# --- the job service down ------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ordering_while_the_job_service_is_down_says_the_report_waits(
+    client, manager, team, monkeypatch
+):
+    def down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(ordering.current_app, "send_task", down)
+    client.force_login(manager)
+    response = client.post(
+        reverse("followup:report_order"),
+        {"period": "2026H1", "teams": [team.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "jobbtjänsten" in page
+    assert "Rapporten är beställd. Den visas i listan nedan." not in page
+    assert ReportRequest.objects.get().status == ReportRequest.Status.QUEUED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ordering_with_the_job_service_up_says_it_is_ordered(client, manager, team, monkeypatch):
+    sent = []
+    monkeypatch.setattr(ordering.current_app, "send_task", lambda *a, **k: sent.append(a))
+    client.force_login(manager)
+    response = client.post(
+        reverse("followup:report_order"), {"period": "2026H1", "teams": [team.pk]}, follow=True
+    )
+    assert "jobbtjänsten" not in response.content.decode()
+    assert len(sent) == 1
