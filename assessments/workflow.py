@@ -334,7 +334,7 @@ def accepts_interventions(facts: CaseFacts) -> bool:
 class Step(enum.StrEnum):
     """What a user may do next on a case; the case page shows one link per step allowed,
     and each app that owns the page contributes the link (see
-    ``assessments.extension_points.case_steps``)."""
+    ``assessments.extension_points.case_links``)."""
 
     BOOK_VISIT = "book_visit"
     RECORD_VISIT = "record_visit"
