@@ -781,7 +781,9 @@ def decision_record(
             _check_decision_line(line, applied.get(line.service.pk), errors)
     missing = [
         row.service.name
-        for row in application.applied_services.select_related("service")
+        for row in application.applied_services.select_related("service").order_by(
+            "service__sort_order", "service__code"
+        )
         if row.service_id not in by_service
     ]
     if missing:

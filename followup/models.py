@@ -301,6 +301,9 @@ class PositiveExample(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     chosen_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking as ``assessments.models.Versioned``: a save states the version it
+    # started from (``followup.services.positive_example_save``).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("positive example")

@@ -23,6 +23,7 @@ from .models import (
     GoalAttainment,
     PositiveExample,
 )
+from .reports import redaction
 
 logger = logging.getLogger(__name__)
 
@@ -225,13 +226,43 @@ def _status_now(application: Application) -> str:
 
 
 @transaction.atomic
-def positive_example_save(*, application: Application, actor: User, description: str):
-    """Choose the case as a positive example (or, with an empty description, withdraw it)."""
+def positive_example_save(
+    *,
+    application: Application,
+    actor: User,
+    description: str,
+    expected_version: int | None = None,
+):
+    """Choose the case as a positive example (or, with an empty description, withdraw it).
+
+    ``expected_version`` is the version of the example the user started from, None when
+    there was none; a save that started from another refuses with ``ConflictError``. A
+    description that identifies anyone (an identity or phone number, the citizen's name or
+    address: ``reports.redaction``) is refused with a field error."""
     description = description.strip()
+    current = PositiveExample.objects.select_for_update().filter(application=application).first()
+    if (current.version if current else None) != expected_version:
+        raise ConflictError()
     if not description:
-        PositiveExample.objects.filter(application=application).delete()
+        if current is not None:
+            current.delete()
         return None
-    example, _created = PositiveExample.objects.update_or_create(
-        application=application, defaults={"description": description, "chosen_by": actor}
-    )
-    return example
+    found = redaction.problems(description, application.citizen)
+    if found:
+        raise ValidationError(
+            {
+                "description": _(
+                    "The description must not identify anyone. Remove %(details)s; the "
+                    "report shows the case only as Fall A, Fall B, …"
+                )
+                % {"details": ", ".join(str(redaction.KINDS[kind]) for kind in found)}
+            }
+        )
+    if current is None:
+        return PositiveExample.objects.create(
+            application=application, description=description, chosen_by=actor
+        )
+    current.description, current.chosen_by = description, actor
+    current.version += 1
+    current.save(update_fields=["description", "chosen_by", "chosen_at", "version"])
+    return current

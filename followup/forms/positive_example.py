@@ -12,7 +12,9 @@ class PositiveExampleForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
             "What happened and what it meant for the citizen, without names, addresses, "
-            "dates of birth or other details that identify anyone. Leave empty to withdraw "
-            "the case as an example."
+            "phone or identity numbers, dates of birth or other details that identify anyone. "
+            "Leave empty to withdraw the case as an example."
         ),
     )
+    # The version of the example the page was opened on; empty when there was none.
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from followup import charts, indicators
 from followup.indicators import Scope, small_cell
-from followup.models import ReportRequest
-from followup.reports import rows
+from followup.models import PositiveExample, ReportRequest
+from followup.reports import redaction, rows
 from followup.reports.selectors import scope_of
 from rehab.models import Team
 from rehab.pdf import render_pdf
@@ -45,6 +45,20 @@ def service_chart(services: list[indicators.ServiceRow]) -> str:
     )
 
 
+def positive_examples(scope: Scope) -> list[str]:
+    """The cohort's positive examples as the report prints them: each description checked
+    again against its citizen, with identifying details replaced by "[borttaget]". One
+    query."""
+    chosen = (
+        PositiveExample.objects.filter(application__in=indicators.cohort(scope).values("pk"))
+        .select_related("application__citizen")
+        .order_by("chosen_at", "pk")
+    )
+    return [
+        redaction.redact(example.description, example.application.citizen) for example in chosen
+    ]
+
+
 def build_context(scope: Scope, *, created_at: datetime.datetime | None = None) -> dict:
     """Everything the PDF template shows, as display strings (Swedish)."""
     figures = indicators.compute(scope)
@@ -53,7 +67,7 @@ def build_context(scope: Scope, *, created_at: datetime.datetime | None = None) 
             Team.objects.filter(pk__in=scope.team_ids).values_list("name", flat=True)
         ) or ["Alla team"]
         hourly = figures.hourly
-        chosen = indicators.positive_examples(scope)
+        chosen = positive_examples(scope)
         examples = [
             {"label": label, "text": text}
             for label, text in zip(rows.case_letters(len(chosen)), chosen, strict=True)

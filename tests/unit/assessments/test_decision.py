@@ -184,7 +184,7 @@ def test_the_legal_basis_is_required(awaiting, officer, codes):
 def test_every_applied_service_gets_a_decision(awaiting, officer, codes):
     with pytest.raises(ValidationError) as excinfo:
         record(awaiting, officer, lines(codes, stad=ALL_GRANTED["stad"]))
-    assert excinfo.value.messages == ["Fatta beslut om varje ansökt insats: Dusch, Trygghetslarm."]
+    assert excinfo.value.messages == ["Fatta beslut om varje ansökt insats: Trygghetslarm, Dusch."]
 
 
 def test_the_validity_ends_after_it_starts(awaiting, officer, codes):

@@ -164,7 +164,7 @@ def test_the_case_officer_chooses_a_positive_example_and_can_withdraw_it(
     assert PositiveExample.objects.get(application=decided).description == (
         "Städar köket själv igen."
     )
-    client.post(url, {"description": ""})
+    client.post(url, {"description": "", "version": 1})
     assert not PositiveExample.objects.exists()
     for other in ("arbetsterapeut", "enhetschef"):
         client.force_login(demo_users[other])
