@@ -15,3 +15,29 @@ def delete_stale_import_uploads(hours: int = 24) -> int:
     removed = delete_stale_uploads(default_storage, older_than=datetime.timedelta(hours=hours))
     logger.info("Removed %s stale import uploads", removed)
     return removed
+
+
+@shared_task(
+    name="assessments.tasks.run_import",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=1800,
+    time_limit=1860,
+)
+def run_import(self, job_id: int) -> None:
+    """A large import (see ``assessments.imports.jobs``); it takes the job's id only."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from .imports import jobs
+
+    try:
+        jobs.run_import_job(job_id)
+    except SoftTimeLimitExceeded:
+        jobs.mark_failed(job_id, jobs.TOOK_TOO_LONG)
+        raise
+    except Exception as error:
+        # The class name only: an exception's message could quote personal data.
+        logger.error("import job %s failed (%s)", job_id, type(error).__name__)
+        jobs.mark_failed(job_id, jobs.COULD_NOT_FINISH)
+        raise

@@ -75,4 +75,5 @@ urlpatterns = [
         name="decision_letter_pdf",
     ),
     path("import/", imports.import_applications, name="import_applications"),
+    path("import/status/", imports.import_status, name="import_status"),
 ]

@@ -8,16 +8,21 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from rehab.accesslog import log_access
+from rehab.client_address import client_ip
 from rehab.models import AccessLogEntry
 from rehab.permissions import permission_required
 
 from .. import imports
 from ..forms.imports import ImportUploadForm
+from ..imports import jobs
+from ..imports.readers import read_table
+from ..models import ImportJob
 
 SESSION_KEY = "assessments_import_upload"
+JOB_SESSION_KEY = "assessments_import_job"
 MAX_ERRORS_SHOWN = 500
 
 
@@ -37,6 +42,18 @@ def _discard_upload(request) -> None:
         default_storage.delete(pending["path"])
 
 
+def _current_job(request) -> ImportJob | None:
+    """The user's latest background import, as long as no other file has been checked."""
+    public_id = request.session.get(JOB_SESSION_KEY)
+    if not isinstance(public_id, str):
+        return None
+    try:
+        uuid.UUID(public_id)
+    except ValueError:
+        return None
+    return ImportJob.objects.filter(public_id=public_id, created_by=request.user).first()
+
+
 def _render(request, *, form=None, report=None, pending=None, status=200):
     context = {
         "form": form or ImportUploadForm(),
@@ -44,6 +61,8 @@ def _render(request, *, form=None, report=None, pending=None, status=200):
         "report": report,
         "pending": pending,
         "max_errors_shown": MAX_ERRORS_SHOWN,
+        "job": None if report is not None else _current_job(request),
+        "background_from_rows": jobs.BACKGROUND_FROM_ROWS,
     }
     if report is not None:
         # Saying that a number is registered elsewhere, or under another name, reads it.
@@ -62,6 +81,7 @@ def _check(request):
     content = upload.read()
     report = imports.parse_file(name=upload.name, content=content, team_id=request.user.team_id)
     _discard_upload(request)
+    request.session.pop(JOB_SESSION_KEY, None)
     pending = None
     if not report.file_errors and report.importable_rows:
         path = imports.store_upload(default_storage, name=upload.name, content=content)
@@ -86,6 +106,12 @@ def _save(request, *, only_valid: bool):
         return redirect("assessments:import_applications")
     with default_storage.open(pending["path"], "rb") as stored:
         content = stored.read()
+    try:
+        row_count = len(read_table(name=pending["path"], content=content).rows)
+    except imports.ImportFileError:
+        row_count = 0
+    if row_count > jobs.BACKGROUND_FROM_ROWS:
+        return _start_in_background(request, pending, only_valid=only_valid)
     report = imports.parse_file(name=pending["path"], content=content, team_id=request.user.team_id)
     try:
         result = imports.import_rows(report=report, actor=request.user, only_valid=only_valid)
@@ -146,6 +172,34 @@ def _save(request, *, only_valid: bool):
             % {"count": result.invalid_rows},
         )
     return redirect("assessments:import_applications")
+
+
+def _start_in_background(request, pending: dict, *, only_valid: bool):
+    """A large file is imported by a worker; the page shows the job's progress."""
+    job = jobs.start_import(
+        actor=request.user,
+        upload_path=pending["path"],
+        only_valid=only_valid,
+        language=get_language() or "sv",
+        ip_address=client_ip(request),
+    )
+    # The stored file now belongs to the job, which deletes it when it is done.
+    request.session.pop(SESSION_KEY, None)
+    request.session[JOB_SESSION_KEY] = str(job.public_id)
+    messages.info(
+        request,
+        gettext(
+            "The file is large, so it is imported in the background. You can follow the "
+            "progress here or leave the page; the result is shown here when it is done."
+        ),
+    )
+    return redirect("assessments:import_applications")
+
+
+@permission_required("assessments.import_applications")
+def import_status(request):
+    """The background import's progress, which the import page polls (htmx)."""
+    return render(request, "assessments/_import_job.html", {"job": _current_job(request)})
 
 
 @permission_required("assessments.import_applications")

@@ -35,6 +35,7 @@ OPEN_TO = {
     "citizen_search": {CASE_OFFICER},
     "citizen_create": {CASE_OFFICER},
     "import_applications": {CASE_OFFICER},
+    "import_status": {CASE_OFFICER},
     "my_follow_ups": {CASE_OFFICER},
     "overview": {MANAGER},
     "protected_identities": {MANAGER},

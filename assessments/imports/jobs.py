@@ -1,0 +1,200 @@
+"""Large imports run as a background job, not in the web request.
+
+A file with more than ``BACKGROUND_FROM_ROWS`` rows is imported by the Celery task
+``assessments.tasks.run_import``, which takes the job's id only. The job checks the stored
+file again and saves its rows in batches of ``BATCH_ROWS``, each batch in one transaction
+together with its access-log rows and the job's progress, so the page that polls the job
+sees the progress of what is really saved.
+
+Batches, not one transaction for the whole file: progress has to be visible while the rows
+are saved, and one transaction of 20 000 rows would hold its locks for minutes. What makes
+this safe is the import key: every saved row carries it and a row whose key exists is
+skipped, so a job that stops half-way (the worker killed, a time limit, a row refused by a
+service) has saved whole rows only, and importing the same file again saves exactly the
+rows that are left. A file with rows in error is not saved at all unless the user chose to
+import only the valid rows, as in the page's own import.
+
+Delivery: ``acks_late`` + ``reject_on_worker_lost`` (as for the reports): a worker that dies
+takes the job back to the broker; a job that is already finished is left alone, and after
+``MAX_ATTEMPTS`` deliveries it is marked failed.
+"""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
+
+from rehab.accesslog import purpose_of
+from rehab.models import AccessLogEntry
+from rehab.roles import roles_of
+
+from ..models import ImportJob
+from .report import ImportReport
+from .saving import ImportRowError, import_rows
+from .validation import parse_file
+
+logger = logging.getLogger(__name__)
+
+BACKGROUND_FROM_ROWS = 500
+BATCH_ROWS = 200
+MAX_ATTEMPTS = 3
+RUN_IMPORT_TASK = "assessments.tasks.run_import"
+VIEW_NAME = "assessments:import_applications"
+TOOK_TOO_LONG = gettext_noop(
+    "The import took longer than the time limit. The rows saved so far are kept; upload the "
+    "file again to import the rest."
+)
+COULD_NOT_FINISH = gettext_noop(
+    "The import could not be finished. The rows saved so far are kept; upload the file "
+    "again to import the rest."
+)
+
+
+def start_import(*, actor, upload_path: str, only_valid: bool, language: str, ip_address):
+    """Record the job and send it to the workers once the record is committed."""
+    job = ImportJob.objects.create(
+        created_by=actor,
+        upload_path=upload_path,
+        only_valid=only_valid,
+        language=language[:10],
+        ip_address=ip_address,
+    )
+    transaction.on_commit(lambda: enqueue(job.pk))
+    return job
+
+
+def enqueue(job_id: int) -> None:
+    from celery import current_app
+
+    try:
+        current_app.send_task(RUN_IMPORT_TASK, args=(job_id,))
+    except (ConnectionError, OSError) as error:
+        logger.warning("import job %s not sent (%s)", job_id, type(error).__name__)
+        mark_failed(job_id, gettext_noop("The import could not be started. Try again in a while."))
+
+
+def mark_failed(job_id: int, message: str, **params) -> None:
+    """Fail the job with ``message`` (an English source text) in the job's language."""
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return
+    with translation.override(job.language):
+        job.failure = (gettext(message) % params if params else gettext(message))[:500]
+    job.status = ImportJob.Status.FAILED
+    job.finished_at = timezone.now()
+    job.save(update_fields=["failure", "status", "finished_at"])
+    default_storage.delete(job.upload_path)
+
+
+def _log(job: ImportJob, refs, action: str) -> None:
+    """The job's access-log rows, as the view would write them for its user."""
+    refs = list(dict.fromkeys(refs))
+    roles = ",".join(role.value for role in roles_of(job.created_by))
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            user=job.created_by,
+            roles=roles,
+            citizen_ref=ref,
+            action=action,
+            view=VIEW_NAME,
+            purpose=purpose_of(VIEW_NAME)[:200],
+            ip_address=job.ip_address,
+        )
+        for ref in refs
+    )
+
+
+def run_import_job(job_id: int) -> None:
+    """Check the stored file and save its rows batch by batch (see the module's text)."""
+    job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return
+    job.attempts += 1
+    job.status = ImportJob.Status.RUNNING
+    job.save(update_fields=["attempts", "status"])
+    if job.attempts > MAX_ATTEMPTS:
+        mark_failed(
+            job.pk, gettext_noop("The import stopped several times. Upload the file again.")
+        )
+        return
+    if not default_storage.exists(job.upload_path):
+        mark_failed(
+            job.pk, gettext_noop("The checked file is no longer available. Upload it again.")
+        )
+        return
+    with default_storage.open(job.upload_path, "rb") as stored:
+        content = stored.read()
+    actor = job.created_by
+    report = parse_file(name=job.upload_path, content=content, team_id=actor.team_id)
+    del content
+    _log(job, report.revealed_citizen_refs, AccessLogEntry.Action.CHECK)
+    if report.file_errors:
+        mark_failed(job.pk, gettext_noop("The file can no longer be read. Check it again."))
+        return
+    invalid = len(report.invalid_rows)
+    if invalid and not job.only_valid:
+        mark_failed(
+            job.pk,
+            gettext_noop(
+                "Nothing was saved: %(count)s rows have errors. Correct them and upload the file "
+                "again, or import only the valid rows."
+            ),
+            count=invalid,
+        )
+        return
+    rows = report.importable_rows
+    job.total_rows = len(rows)
+    job.invalid_rows = invalid
+    job.skipped_duplicates = len(report.duplicate_rows)
+    job.done_rows = 0
+    job.save(update_fields=["total_rows", "invalid_rows", "skipped_duplicates", "done_rows"])
+    for start in range(0, len(rows), BATCH_ROWS):
+        batch = ImportReport(rows=rows[start : start + BATCH_ROWS])
+        try:
+            with transaction.atomic():
+                result = import_rows(report=batch, actor=actor, only_valid=False)
+                _log(job, result.created_citizen_ids, "create")
+                _log(job, result.updated_citizen_ids, "update")
+                job.done_rows += len(batch.rows)
+                job.created_citizens += result.created_citizens
+                job.created_applications += result.created_applications
+                job.skipped_duplicates += result.skipped_duplicates
+                job.save(
+                    update_fields=[
+                        "done_rows",
+                        "created_citizens",
+                        "created_applications",
+                        "skipped_duplicates",
+                    ]
+                )
+        except ImportRowError as error:
+            mark_failed(
+                job.pk,
+                gettext_noop(
+                    "Row %(row)s could not be saved (%(reason)s). The %(saved)s rows before it "
+                    "were saved; upload the file again to import the rest."
+                ),
+                row=error.row_number,
+                reason=" ".join(error.messages),
+                saved=job.done_rows,
+            )
+            return
+        except ValidationError as error:
+            mark_failed(job.pk, gettext_noop(" ").join(error.messages))
+            return
+        except IntegrityError:
+            mark_failed(
+                job.pk,
+                gettext_noop(
+                    "Somebody imported or registered the same cases at the same time. Upload the "
+                    "file again to import what is left."
+                ),
+            )
+            return
+    job.status = ImportJob.Status.DONE
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "finished_at"])
+    default_storage.delete(job.upload_path)

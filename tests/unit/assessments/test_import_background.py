@@ -1,0 +1,196 @@
+"""Large imports run as a background job whose progress the page polls."""
+
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from django.utils import translation
+
+from assessments import services
+from assessments.imports import jobs
+from assessments.models import Application, Citizen, ImportJob
+from assessments.views.imports import JOB_SESSION_KEY, SESSION_KEY
+from rehab.models import AccessLogEntry
+
+from .test_import import (
+    ELSA,
+    GORAN,
+    INGRID,
+    MARTA,
+    confirm,
+    csv_bytes,
+    row,
+    stored_uploads,
+    three_rows,
+    upload,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def memory_storage(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    return default_storage
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Background from 2 rows, in batches of 2, and a broker that only records."""
+    sent: list[int] = []
+    monkeypatch.setattr(jobs, "BACKGROUND_FROM_ROWS", 2)
+    monkeypatch.setattr(jobs, "BATCH_ROWS", 2)
+    monkeypatch.setattr(jobs, "enqueue", sent.append)
+    return sent
+
+
+def start(client, content, django_capture_on_commit_callbacks, action="save_all"):
+    upload(client, content)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = confirm(client, action, follow=True)
+    return response
+
+
+def test_a_large_file_is_imported_by_a_job_not_in_the_request(
+    client,
+    officer,
+    memory_storage,
+    small_batches,
+    django_capture_on_commit_callbacks,
+):
+    client.force_login(officer)
+    response = start(client, three_rows(), django_capture_on_commit_callbacks)
+
+    job = ImportJob.objects.get()
+    assert small_batches == [job.pk]
+    assert (job.status, job.created_by, job.only_valid) == ("queued", officer, False)
+    assert Citizen.objects.count() == 0
+    assert SESSION_KEY not in client.session
+    assert client.session[JOB_SESSION_KEY] == str(job.public_id)
+    html = response.content.decode()
+    assert f'hx-get="{reverse("assessments:import_status")}"' in html
+    assert 'hx-trigger="every 2s"' in html
+    assert {m.level_tag for m in response.context["messages"]} == {"info"}
+
+    jobs.run_import_job(job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.total_rows, job.done_rows, job.progress) == ("done", 3, 3, 100)
+    assert (job.created_citizens, job.created_applications) == (3, 3)
+    assert Application.objects.count() == 3
+    assert stored_uploads(memory_storage) == []
+    logged = AccessLogEntry.objects.filter(user=officer, action="create")
+    assert set(logged.values_list("citizen_ref", flat=True)) == set(
+        Citizen.objects.values_list("public_id", flat=True)
+    )
+    assert set(logged.values_list("view", flat=True)) == {"assessments:import_applications"}
+
+    status = client.get(reverse("assessments:import_status")).content.decode()
+    assert "Importen är klar: 3 ärenden och 3 nya medborgare sparades." in status
+    assert "hx-trigger" not in status
+
+
+def test_the_status_shows_the_rows_saved_so_far_while_it_runs(client, officer):
+    client.force_login(officer)
+    job = ImportJob.objects.create(
+        created_by=officer,
+        upload_path="imports/x.csv",
+        status="running",
+        total_rows=8,
+        done_rows=2,
+    )
+    session = client.session
+    session[JOB_SESSION_KEY] = str(job.public_id)
+    session.save()
+    html = client.get(reverse("assessments:import_status")).content.decode()
+    assert "Importerar: 2 av 8 rader sparade" in html
+    assert 'value="25"' in html
+    assert 'hx-trigger="every 2s"' in html
+
+
+def test_another_users_job_is_not_shown(client, officer, demo_users):
+    job = ImportJob.objects.create(created_by=demo_users["admin"], upload_path="imports/x.csv")
+    client.force_login(officer)
+    session = client.session
+    session[JOB_SESSION_KEY] = str(job.public_id)
+    session.save()
+    html = client.get(reverse("assessments:import_status")).content.decode()
+    assert "hx-get" not in html
+    assert "<progress" not in html
+
+
+def test_a_row_refused_mid_job_keeps_the_whole_batches_before_it_and_a_rerun_saves_the_rest(
+    client,
+    officer,
+    memory_storage,
+    small_batches,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    client.force_login(officer)
+    content = csv_bytes(
+        [
+            row(MARTA),
+            row(GORAN, "Göran", "Öhman"),
+            row(INGRID, "Ingrid", "Lind"),
+            row(ELSA, "Elsa", "Berg"),
+        ]
+    )
+    real_create = services.application_create
+
+    def refuse_ingrid(**kwargs):
+        if kwargs["citizen"].personal_number == "194509234722":
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError("refused")
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(services, "application_create", refuse_ingrid)
+    start(client, content, django_capture_on_commit_callbacks)
+    job = ImportJob.objects.get()
+    with translation.override("en"):
+        jobs.run_import_job(job.pk)
+
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.failure == (
+        "Rad 4 kunde inte sparas (refused). De 2 raderna före den sparades; ladda upp filen "
+        "igen för att importera resten."
+    )
+    # Whole rows only: the first batch (rows 2 and 3), nothing of the second.
+    assert sorted(Citizen.objects.values_list("first_name", flat=True)) == ["Göran", "Märta"]
+
+    monkeypatch.setattr(services, "application_create", real_create)
+    start(client, content, django_capture_on_commit_callbacks)
+    again = ImportJob.objects.latest("pk")
+    jobs.run_import_job(again.pk)
+    again.refresh_from_db()
+    assert (again.status, again.created_applications, again.skipped_duplicates) == ("done", 2, 2)
+    assert Application.objects.count() == 4
+
+
+def test_a_finished_job_delivered_again_does_nothing(officer, memory_storage):
+    job = ImportJob.objects.create(created_by=officer, upload_path="imports/x.csv", status="done")
+    jobs.run_import_job(job.pk)
+    job.refresh_from_db()
+    assert job.attempts == 0
+
+
+def test_a_job_delivered_too_often_is_marked_failed(officer, memory_storage):
+    job = ImportJob.objects.create(
+        created_by=officer, upload_path="imports/x.csv", attempts=jobs.MAX_ATTEMPTS
+    )
+    jobs.run_import_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.failure == "Importen avbröts flera gånger. Ladda upp filen igen."
+
+
+def test_a_small_file_is_still_imported_in_the_request(client, officer, memory_storage):
+    client.force_login(officer)
+    upload(client, three_rows())
+    confirm(client, "save_all")
+    assert ImportJob.objects.count() == 0
+    assert Citizen.objects.count() == 3
