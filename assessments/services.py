@@ -1,11 +1,14 @@
 """Every write to citizens, applications and joint visits. Keyword-only, atomic."""
 
 import datetime
+import hmac
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -150,9 +153,34 @@ def move_status(
     application.save(update_fields=["status", "version", "updated_at"])
 
 
+def lock_personal_numbers(numbers: Iterable[str]) -> None:
+    """On PostgreSQL, hold a lock on each normalised number until the transaction ends, so
+    that a second registration of a number waits for the first and then finds it.
+
+    A unique violation would write the number to the database server's log; the lock key is
+    a keyed hash of the number, so the number itself is never sent. The locks are taken in
+    one fixed order, so two transactions locking several never wait for each other in a ring.
+    SQLite runs one writer at a time and has no such locks."""
+    if connection.vendor != "postgresql":
+        return
+    secret = settings.SECRET_KEY.encode()
+    keys = sorted(
+        {
+            int.from_bytes(
+                hmac.digest(secret, f"citizen:{number}".encode(), "sha256")[:8], "big", signed=True
+            )
+            for number in numbers
+        }
+    )
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
 @transaction.atomic
 def citizen_create(*, personal_number: str, team: Team, **fields) -> Citizen:
     identity = parse_identity_number(personal_number)
+    lock_personal_numbers([identity.normalised])
     existing = Citizen.objects.filter(personal_number=identity.normalised).first()
     if existing:
         raise DuplicateCitizenError(existing)
@@ -169,7 +197,8 @@ def citizen_create(*, personal_number: str, team: Team, **fields) -> Citizen:
         with transaction.atomic():
             citizen.save()
     except IntegrityError:
-        # Registered by somebody else between the check above and this insert.
+        # Registered by somebody else between the check above and this insert (SQLite; on
+        # PostgreSQL the lock makes the second registration wait and find the first).
         raise DuplicateCitizenError(
             Citizen.objects.get(personal_number=identity.normalised)
         ) from None

@@ -132,8 +132,11 @@ def import_rows(*, report: ImportReport, actor: User, only_valid: bool) -> Impor
     result.skipped_duplicates = len(report.duplicate_rows)
     rows = report.importable_rows
     with transaction.atomic():
-        already = existing_import_keys(row.import_key for row in rows)
         numbers = sorted({row.data.personal_number for row in rows})
+        # An import or registration of the same numbers at the same moment waits for this
+        # one, then finds its citizens and import keys instead of failing on them.
+        services.lock_personal_numbers(numbers)
+        already = existing_import_keys(row.import_key for row in rows)
         citizens: dict[str, Citizen] = {}
         for chunk in _chunks(numbers):
             citizens.update(
