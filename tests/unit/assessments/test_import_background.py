@@ -194,3 +194,12 @@ def test_a_small_file_is_still_imported_in_the_request(client, officer, memory_s
     confirm(client, "save_all")
     assert ImportJob.objects.count() == 0
     assert Citizen.objects.count() == 3
+
+
+def test_worker_children_are_replaced_when_they_grow_or_have_run_many_tasks():
+    from rehab.celery import app
+    from rehab.settings.env import VARIABLES
+
+    assert {"CELERY_WORKER_MAX_MEMORY_KB", "CELERY_WORKER_MAX_TASKS_PER_CHILD"} <= VARIABLES
+    assert app.conf.worker_max_memory_per_child == 300_000
+    assert app.conf.worker_max_tasks_per_child == 100
