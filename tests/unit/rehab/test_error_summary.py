@@ -30,12 +30,12 @@ def test_the_citizen_form_links_each_missing_field(client, officer):
     client.force_login(officer)
     response = client.post(reverse("assessments:citizen_create"), {"first_name": ""})
     assert summary(response) == [
-        ("#id_first_name", "Förnamn: Detta fält måste fyllas i."),
-        ("#id_last_name", "Efternamn: Detta fält måste fyllas i."),
         (
             "#id_personal_number",
             "Personnummer eller samordningsnummer: Detta fält måste fyllas i.",
         ),
+        ("#id_first_name", "Förnamn: Detta fält måste fyllas i."),
+        ("#id_last_name", "Efternamn: Detta fält måste fyllas i."),
     ]
 
 
