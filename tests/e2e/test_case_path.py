@@ -28,7 +28,7 @@ def booked_case(demo):
     )
     application = services.application_create(
         citizen=citizen,
-        received_on=timezone.localdate() - datetime.timedelta(days=3),
+        received_on=timezone.localdate() - datetime.timedelta(days=5),
         channel="phone",
         case_officer=officer,
         therapist=therapist,
@@ -39,7 +39,8 @@ def booked_case(demo):
     )
     services.joint_visit_book(
         application=application,
-        scheduled_at=timezone.now() - datetime.timedelta(hours=2),
+        # Three days ago: the interventions below come after it.
+        scheduled_at=timezone.now() - datetime.timedelta(days=3),
         case_officer=officer,
         therapist=therapist,
         expected_version=application.version,

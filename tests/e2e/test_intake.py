@@ -17,9 +17,10 @@ def test_a_case_officer_registers_logs_books_and_finds_the_case_in_the_queue(
     page.get_by_role("button", name="Sök").click()
     expect(page.get_by_text("Ingen medborgare hittades.")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Registrera ny medborgare").click()
-
-    page.get_by_label("Personnummer eller samordningsnummer").fill("19400307-3428")
+    page.get_by_role("button", name="Registrera ny medborgare med det här numret").click()
+    # The number searched for comes along (in the POST body, never in a URL).
+    assert "3428" not in page.url
+    expect(page.get_by_label("Personnummer eller samordningsnummer")).to_have_value("19400307-3428")
     page.get_by_label("Förnamn").fill("Astrid")
     page.get_by_label("Efternamn").fill("Lindqvist")
     page.get_by_label("Gatuadress").fill("Storgatan 1")
@@ -71,5 +72,13 @@ def test_a_bad_personnummer_gets_a_clear_error_next_to_the_field(login, live_ser
     page.get_by_role("button", name="Spara").click()
     field = page.get_by_label("Personnummer eller samordningsnummer")
     expect(field).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_text(re.compile("Kontrollsiffran är fel"))).to_be_visible()
+    # Next to the field, and linked from the error summary at the top.
+    expect(
+        page.locator(".invalid-feedback").get_by_text(re.compile("Kontrollsiffran är fel"))
+    ).to_be_visible()
+    expect(
+        page.get_by_test_id("error-summary").get_by_role(
+            "link", name=re.compile("Kontrollsiffran är fel")
+        )
+    ).to_be_visible()
     expect(page.get_by_label("Förnamn")).to_have_value("Bertil")

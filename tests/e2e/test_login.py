@@ -35,7 +35,11 @@ def test_a_wrong_password_shows_a_swedish_error(page, live_server, demo):
     page.get_by_label("Användarnamn").fill("handlaggare")
     page.get_by_label("Lösenord").fill("fel lösenord")
     page.get_by_role("button", name="Logga in").click()
-    expect(page.get_by_text("Ange ett korrekt användarnamn och lösenord")).to_be_visible()
+    expect(
+        page.get_by_test_id("error-summary").get_by_text(
+            "Ange ett korrekt användarnamn och lösenord"
+        )
+    ).to_be_visible()
 
 
 def test_logging_out_returns_to_the_login_page(login, live_server):

@@ -58,7 +58,9 @@ def test_a_file_without_a_needed_column_is_an_error_at_the_upload_field(
     field = page.locator("#id_hourly-cases_file")
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(
-        page.get_by_text("Row 1, column granted_minutes_per_week: missing column")
+        page.locator(".invalid-feedback").get_by_text(
+            "Row 1, column granted_minutes_per_week: missing column"
+        )
     ).to_be_visible()
     expect(page.get_by_test_id("hourly-result")).to_have_count(0)
     assert_accessible(page)
