@@ -254,6 +254,8 @@ class ReportRequest(models.Model):
         RUNNING = "running", _("Being made")
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
+        # The retention period (REPORT_RETENTION_DAYS) has passed: the file is deleted.
+        EXPIRED = "expired", _("Expired")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     requested_by = models.ForeignKey(
@@ -278,7 +280,7 @@ class ReportRequest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["request_key"],
-                condition=~Q(status="failed"),
+                condition=~Q(status__in=["failed", "expired"]),
                 name="one_live_report_per_request",
             )
         ]
@@ -287,6 +289,13 @@ class ReportRequest(models.Model):
 
     def __str__(self):
         return f"{self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
+
+    @property
+    def expires_at(self) -> datetime.datetime | None:
+        """When the file is deleted (``followup.tasks.expire_reports``), once it is made."""
+        if self.finished_at is None:
+            return None
+        return self.finished_at + datetime.timedelta(days=settings.SAMREHAB_REPORT_RETENTION_DAYS)
 
 
 class PositiveExample(models.Model):

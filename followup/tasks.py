@@ -65,3 +65,10 @@ def requeue_waiting_reports() -> int:
     """The beat job: send again the jobs of reports still queued after
     ``ordering.REQUEUE_AFTER`` (ordered while the broker was down)."""
     return ordering.requeue_waiting()
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def expire_reports() -> int:
+    """The daily beat job: delete the files of reports older than REPORT_RETENTION_DAYS
+    and mark them expired; returns how many."""
+    return job.expire_reports()

@@ -7,8 +7,10 @@ serve it.
 
 from __future__ import annotations
 
+import datetime
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -45,7 +47,7 @@ def build_report_file(request_id: int, *, max_attempts: int = MAX_ATTEMPTS) -> R
         if report is None:
             logger.warning("report request %s no longer exists", request_id)
             return None
-        if report.status in (Status.DONE, Status.FAILED):
+        if report.status in (Status.DONE, Status.FAILED, Status.EXPIRED):
             return report
         if report.attempts >= max_attempts:
             report.status = Status.FAILED
@@ -80,6 +82,27 @@ def build_report_file(request_id: int, *, max_attempts: int = MAX_ATTEMPTS) -> R
 
 def mark_failed(request_id: int, error: str) -> None:
     """Record a failure; the text must not hold personal data (the task passes a class name)."""
-    ReportRequest.objects.filter(pk=request_id).exclude(status=Status.DONE).update(
-        status=Status.FAILED, error=error[:300], finished_at=timezone.now()
-    )
+    ReportRequest.objects.filter(pk=request_id).exclude(
+        status__in=(Status.DONE, Status.EXPIRED)
+    ).update(status=Status.FAILED, error=error[:300], finished_at=timezone.now())
+
+
+def expire_reports(*, days: int | None = None, now: datetime.datetime | None = None) -> int:
+    """Delete the files of reports made more than ``days`` (REPORT_RETENTION_DAYS) ago and
+    mark them expired; returns how many. The file goes through the storage backend; a file
+    already missing is no obstacle. A report whose file cannot be deleted stays as it is and
+    is tried again on the next run."""
+    days = settings.SAMREHAB_REPORT_RETENTION_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    expired = 0
+    for report in ReportRequest.objects.filter(status=Status.DONE, finished_at__lt=cutoff):
+        if report.file:
+            try:
+                report.file.storage.delete(report.file.name)
+            except OSError as error:
+                logger.warning("report %s: file not deleted (%s)", report.pk, type(error).__name__)
+                continue
+        expired += ReportRequest.objects.filter(pk=report.pk, status=Status.DONE).update(
+            status=Status.EXPIRED, file=""
+        )
+    return expired

@@ -63,7 +63,11 @@ def request_key(
 
 
 def _live_request(key: str) -> ReportRequest | None:
-    return ReportRequest.objects.exclude(status=Status.FAILED).filter(request_key=key).first()
+    return (
+        ReportRequest.objects.exclude(status__in=(Status.FAILED, Status.EXPIRED))
+        .filter(request_key=key)
+        .first()
+    )
 
 
 def order_report(

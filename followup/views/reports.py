@@ -13,6 +13,7 @@ time; a decision changed after the report was made can make it differ slightly f
 cohort the PDF counted.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -71,6 +72,14 @@ def report_status(request, public_id):
 @permission_required("followup.view_report", fn=_report_from_url)
 def report_download(request, public_id):
     report = request.permission_object
+    if report.status == ReportRequest.Status.EXPIRED:
+        # The retention period has passed and the file is deleted: say so, not "not found".
+        return render(
+            request,
+            "followup/report_expired.html",
+            {"report": report, "days": settings.SAMREHAB_REPORT_RETENTION_DAYS},
+            status=410,
+        )
     if report.status != ReportRequest.Status.DONE or not report.file:
         raise Http404
     try:

@@ -238,6 +238,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followup.tasks.retention_job",
         "schedule": 24 * 3600,
     },
+    "expire-reports": {
+        "task": "followup.tasks.expire_reports",
+        "schedule": 24 * 3600,
+    },
 }
 
 LOGGING = {
@@ -258,3 +262,5 @@ LOGGING = {
 }
 SAMREHAB_BOOKING_TARGET_DAYS = env_int("BOOKING_TARGET_DAYS", 7)
 SAMREHAB_RETENTION_YEARS = env_int("RETENTION_YEARS", 5)
+# Days a follow-up report's file is kept after it was made (followup.tasks.expire_reports).
+SAMREHAB_REPORT_RETENTION_DAYS = env_int("REPORT_RETENTION_DAYS", 90)

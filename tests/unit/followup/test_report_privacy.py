@@ -6,13 +6,17 @@ import datetime
 import itertools
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from followup import tasks
 from followup.models import ReportRequest
-from followup.reports import ordering, periods
+from followup.reports import job, ordering, periods
+from rehab.models import AccessLogEntry
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +174,58 @@ def test_ordering_with_the_job_service_up_says_it_is_ordered(client, manager, te
     )
     assert "jobbtjänsten" not in response.content.decode()
     assert len(sent) == 1
+
+
+# --- report files are kept for a retention period ------------------------------------------
+
+
+def made_report(manager, team, *, days_ago: int) -> ReportRequest:
+    report = order(manager, [team])
+    report.file.save("uppfoljningsrapport-test.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
+    report.status = ReportRequest.Status.DONE
+    report.finished_at = timezone.now() - datetime.timedelta(days=days_ago)
+    report.save()
+    return report
+
+
+def test_report_files_older_than_the_retention_period_are_deleted(manager, team):
+    assert settings.SAMREHAB_REPORT_RETENTION_DAYS == 90
+    old = made_report(manager, team, days_ago=91)
+    recent = made_report(UserFactory(manager=True, team=team), team, days_ago=89)
+    old_name, storage = old.file.name, old.file.storage
+    assert storage.exists(old_name)
+
+    assert job.expire_reports() == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.status, old.file.name) == (ReportRequest.Status.EXPIRED, "")
+    assert not storage.exists(old_name)
+    assert recent.status == ReportRequest.Status.DONE
+    assert storage.exists(recent.file.name)
+    assert job.expire_reports() == 0  # a second run changes nothing
+
+
+def test_the_retention_job_runs_daily_from_beat():
+    entry = next(
+        entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == tasks.expire_reports.name
+    )
+    assert entry["schedule"] == 24 * 3600
+
+
+def test_an_expired_report_says_so_and_can_be_ordered_again(client, manager, team):
+    report = made_report(manager, team, days_ago=100)
+    tasks.expire_reports()
+    client.force_login(manager)
+    response = client.get(reverse("followup:report_download", args=[report.public_id]))
+    assert response.status_code == 410
+    page = response.content.decode()
+    assert "Rapporten har gått ut" in page
+    assert "sparas i 90 dagar" in page
+    listing = client.get(reverse("followup:report_order")).content.decode()
+    assert "Utgången: filen är raderad." in listing
+    again = order(manager, [team])
+    assert again.pk != report.pk
+    assert again.status == ReportRequest.Status.QUEUED
+    assert AccessLogEntry.objects.count() == 0
