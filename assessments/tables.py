@@ -52,4 +52,6 @@ class WorkQueueTable(tables.Table):
         when = date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
         if record.visit_done_at is None:
             return when
-        return format_html('{} <span class="text-body-secondary">({})</span>', when, _("visit done"))
+        return format_html(
+            '{} <span class="text-body-secondary">({})</span>', when, _("visit done")
+        )
