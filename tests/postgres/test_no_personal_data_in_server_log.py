@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import DataError, connection, connections, transaction
 
 from assessments import imports, services
 from assessments.models import Application, Citizen
@@ -179,3 +179,22 @@ def test_an_import_while_the_number_is_being_registered_logs_no_personal_data(of
     assert (imported.created_citizens, imported.created_applications) == (0, 1)
     assert Application.objects.get().citizen_id == outcomes["first"].pk
     assert leaked(server_log.new_text()) == []
+
+
+def test_a_failing_statement_is_logged_without_its_values(officer, server_log):
+    """A statement the server refuses is logged with $1 placeholders, not the values."""
+    citizen = Citizen(
+        personal_number=NUMBER.replace("-", ""),
+        birth_date="1952-08-14",
+        sex=Citizen.Sex.FEMALE,
+        first_name="Ingegerd",
+        last_name="Sjöstrand" * 20,  # longer than the column allows
+        street_address="Bergsgatan 17",
+        team=officer.team,
+    )
+    with pytest.raises(DataError), transaction.atomic():
+        citizen.save()
+
+    log = server_log.new_text()
+    assert "value too long" in log  # the server did log the failure
+    assert leaked(log) == []
