@@ -1,7 +1,9 @@
 """A canary personnummer goes through the whole flow; afterwards no log line, no broker
-message or key, and no URL visited contains it."""
+message or key, no URL visited and, on PostgreSQL, nothing in the database server's log
+contains it."""
 
 import logging
+import os
 import re
 import time
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,6 +56,30 @@ def broker_contents() -> str:
     return "\n".join(p.read_text(errors="replace") for p in folder.rglob("*") if p.is_file())
 
 
+class ServerLog:
+    """On PostgreSQL, what the database server logged since this was made: the file next to
+    the cluster's data folder that bin/test starts the server with ($SAMREHAB_PGDATA.log)."""
+
+    def __init__(self):
+        self.path = None
+        if connection.vendor != "postgresql":
+            return
+        pgdata = os.environ.get("SAMREHAB_PGDATA")
+        if not pgdata:
+            pytest.fail("SAMREHAB_PGDATA names the test cluster's data folder (bin/test sets it)")
+        self.path = Path(pgdata.rstrip("/") + ".log")
+        if not self.path.is_file():
+            pytest.fail(f"the PostgreSQL server log {self.path} does not exist")
+        self.start = self.path.stat().st_size
+
+    def new_text(self) -> str:
+        if self.path is None:
+            return ""
+        with self.path.open("rb") as log:
+            log.seek(self.start)
+            return log.read().decode(errors="replace")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_canary_number_appears_in_no_log_message_or_url(
     client, demo_users, celery_worker_process
@@ -63,6 +90,7 @@ def test_the_canary_number_appears_in_no_log_message_or_url(
         def emit(self, record):
             lines.append(self.format(record))
 
+    server_log = ServerLog()
     handler = Collect()
     handler.addFilter(RedactIdentityNumbers())  # as the production log handler has
     logging.getLogger().addHandler(handler)
@@ -152,4 +180,5 @@ def test_the_canary_number_appears_in_no_log_message_or_url(
     assert leaks("\n".join(visited)) == []
     assert leaks(broker_contents()) == []
     assert leaks(celery_worker_process.log_path.read_text()) == []
+    assert leaks(server_log.new_text()) == []
     assert visited  # the flow did run
