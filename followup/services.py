@@ -255,7 +255,7 @@ def positive_example_save(
                     "The description must not identify anyone. Remove %(details)s; the "
                     "report shows the case only as Fall A, Fall B, …"
                 )
-                % {"details": ", ".join(str(redaction.KINDS[kind]) for kind in found)}
+                % {"details": redaction.kinds_text(found)}
             }
         )
     if current is None:

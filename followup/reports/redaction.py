@@ -31,6 +31,14 @@ KINDS = {
 }
 
 
+def kinds_text(kinds: list[str]) -> str:
+    """The kinds found, as one phrase: "a phone number and the citizen's name"."""
+    names = [str(KINDS[kind]) for kind in kinds]
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
 def _word(text: str) -> str:
     return rf"(?<!\w){re.escape(text)}(?!\w)"
 

@@ -1,6 +1,7 @@
 """A manager orders a follow-up report, a real Celery worker makes it, and the manager
 downloads the PDF, whose figures match the published pilot."""
 
+import datetime
 import io
 import re
 
@@ -10,6 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from followup.reports.periods import ended_periods
+
 pytestmark = pytest.mark.e2e
 
 
@@ -17,16 +20,16 @@ def test_a_manager_orders_and_downloads_the_pilot_report(
     login, page, live_server, assert_accessible, celery_worker_process
 ):
     login("enhetschef")  # creates the demo staff and team
-    call_command("load_pilot_cohort")
+    # Reports cover half-years that have ended: the cohort is decided in the last one.
+    half_year = ended_periods(timezone.localdate())[0]
+    call_command("load_pilot_cohort", decided_on=half_year.end - datetime.timedelta(days=20))
     page.reload()
     expect(page.get_by_test_id("savings")).to_contain_text("13 h 10 min")
     assert_accessible(page)
 
     page.get_by_role("link", name="Uppföljningsrapporter").click()
-    today = timezone.localdate()
-    page.get_by_label("Från").fill(today.replace(day=1, month=1).isoformat())
-    page.get_by_label("Till").fill(today.isoformat())
-    page.get_by_label("Team Norr").check()
+    page.get_by_label("Halvår").select_option(half_year.key)
+    expect(page.get_by_label("Team Norr")).to_be_checked()  # her only team, preselected
     assert_accessible(page)
     page.get_by_role("button", name="Beställ rapporten").click()
 

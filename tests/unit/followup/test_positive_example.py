@@ -98,7 +98,7 @@ def test_the_page_shows_the_refusal_next_to_the_description_in_swedish(client, o
     errors = response.context["form"].errors["description"]
     assert errors == [
         "Beskrivningen får inte identifiera någon. Ta bort ett identitetsnummer "
-        "(personnummer eller samordningsnummer), den enskildes namn; rapporten visar "
+        "(personnummer eller samordningsnummer) och den enskildes namn; rapporten visar "
         "fallet bara som Fall A, Fall B, …"
     ]
     assert not PositiveExample.objects.exists()
