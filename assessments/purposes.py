@@ -32,5 +32,6 @@ view_purposes.register(
         "assessments:decision_record": _("Recorded the decision"),
         "assessments:decision_letter_pdf": _("Printed the decision letter"),
         "assessments:import_applications": _("Imported cases from a spreadsheet"),
+        "assessments:import_status": _("Followed a background import"),
     }
 )

@@ -203,3 +203,11 @@ def test_worker_children_are_replaced_when_they_grow_or_have_run_many_tasks():
     assert {"CELERY_WORKER_MAX_MEMORY_KB", "CELERY_WORKER_MAX_TASKS_PER_CHILD"} <= VARIABLES
     assert app.conf.worker_max_memory_per_child == 300_000
     assert app.conf.worker_max_tasks_per_child == 100
+
+
+def test_the_check_says_when_the_import_will_run_in_the_background(
+    client, officer, memory_storage, small_batches
+):
+    client.force_login(officer)
+    html = upload(client, three_rows()).content.decode()
+    assert "Filer med fler än 2 rader importeras i bakgrunden" in html
