@@ -1,0 +1,36 @@
+"""What the two commands that generate fictional cases share: their arguments, the
+"only into an empty database" rule and the summary line. ``generate_data`` writes in bulk;
+``generate_demo_cases`` (followup) walks each case through the services."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.models import Citizen
+
+
+class GenerateCommand(BaseCommand):
+    # Said after the counts, e.g. " through the services".
+    how = ""
+
+    def add_arguments(self, parser):
+        parser.add_argument("--citizens", type=int, default=300, help="how many citizens")
+        parser.add_argument("--seed", type=int, default=1, help="seed of the random stream")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing when citizens are already registered",
+        )
+
+    def generate(self, *, citizens: int, seed: int):
+        raise NotImplementedError
+
+    def handle(self, *args, citizens, seed, if_empty, **options):
+        if citizens < 0:
+            raise CommandError("--citizens must be zero or more")
+        if if_empty and Citizen.objects.exists():
+            self.stdout.write("Citizens are already registered; no data generated.")
+            return
+        result = self.generate(citizens=citizens, seed=seed)
+        self.stdout.write(
+            f"Generated {result.citizens} citizens, {result.applications} applications"
+            f"{self.how} in {result.seconds:.1f} s"
+        )
