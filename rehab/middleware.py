@@ -10,6 +10,8 @@ but a connection left in a failed transaction is better dropped at once).
 import logging
 import sys
 
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
@@ -82,3 +84,20 @@ class NoStoreForSignedInMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware, but a database that went away while the session was
+    being saved gives the friendly 503 page, not Django's 400 "session interrupted" (which
+    is kept for its own case: a session deleted during the request, e.g. by a logout in
+    another tab)."""
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except SessionInterrupted as interrupted:
+            cause = interrupted.__context__
+            if isinstance(getattr(cause, "__context__", None), (OperationalError, InterfaceError)):
+                logger.warning("database unavailable while saving the session")
+                return database_unavailable(request)
+            raise
