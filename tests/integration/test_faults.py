@@ -298,8 +298,9 @@ def test_postgresql_restarting_gives_a_friendly_page_then_the_next_request_succe
         assert "Försök igen om en stund" in body
         assert "Traceback" not in body and "OperationalError" not in body
     finally:
-        # restart starts a stopped server with the options it last ran with (postmaster.opts).
-        _pg_ctl("restart", "-w", "-t", "60")
+        # restart starts a stopped server with the options it last ran with (postmaster.opts),
+        # and the log file it is given.
+        _pg_ctl("restart", "-w", "-t", "60", "-l", server_log)
 
     # Back up: the next request succeeds, nothing else restarted.
     response = client.get(url)
