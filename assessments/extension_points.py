@@ -18,6 +18,7 @@ from rehab.extensions import ExtensionPoint
 from .workflow import Step
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.http import HttpRequest
 
     from .models import Application
@@ -48,10 +49,12 @@ class CaseSection:
     slot: str = "below"
 
 
-# Facts kept by later apps, merged into ``workflow.CaseFacts`` by ``selectors.case_facts``:
-# each provider returns the fields it knows (e.g. ``{"track_confirmed": True}``).
-case_facts: ExtensionPoint[Callable[["Application"], Mapping[str, Any]]] = ExtensionPoint(
-    "case_facts"
+# Facts kept by later apps, merged into ``workflow.CaseFacts`` by
+# ``selectors.case_facts_for``: each provider is given the applications' ids (a ``values("pk")``
+# queryset, for ``application__in=``) and returns, by application id, the fields it knows
+# (e.g. ``{12: {"track_confirmed": True}}``), reading all the applications at once.
+case_facts: ExtensionPoint[Callable[["QuerySet[Any]"], Mapping[int, Mapping[str, Any]]]] = (
+    ExtensionPoint("case_facts")
 )
 case_links: ExtensionPoint[CaseLink] = ExtensionPoint("case_links")
 case_sections: ExtensionPoint[CaseSection] = ExtensionPoint("case_sections")

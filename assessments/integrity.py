@@ -1,14 +1,14 @@
 """Does every case tell the truth? Each case's status against its records, in bulk.
 
-``case_facts_in_bulk`` reads the facts of the workflow (``workflow.CaseFacts``) for many
-cases in a fixed number of queries, whatever their number; ``untruthful_cases`` lists the
+``selectors.case_facts_for`` reads the facts of the workflow (``workflow.CaseFacts``) for
+many cases in a fixed number of queries, whatever their number; ``untruthful_cases`` lists the
 cases whose status implies records they do not have, or whose dates run backwards
 (``workflow.missing_for_status``), and a few date rules of the later stages (interventions
 between the joint visit and today, follow-ups recorded after the decision, no follow-up
 left unmarked after its day). The demo data, the generator and imported cases are checked
 with it (``manage.py check_cases``).
 
-The later stages' records (track, handover, interventions, follow-ups, closure) are read
+The later stages' dated records (interventions, follow-ups) are read
 through their relation names on the application, as ``selectors.change_history`` does:
 this app sits below those apps and imports none of them.
 """
@@ -17,12 +17,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import workflow
-from .models import Application, AssessmentBasis, Decision, JointVisit
+from . import selectors, workflow
+from .models import Application
 
 INTERVENTION_OUTSIDE_THE_TRACK = _("interventions between the joint visit and today")
 FOLLOW_UP_BEFORE_DECISION = _("follow-ups recorded on or after the decision")
@@ -37,63 +37,6 @@ class Untruthful:
     public_id: object
     status: str
     missing: list
-
-
-def case_facts_in_bulk(
-    applications: QuerySet[Application] | None = None, *, today: datetime.date | None = None
-) -> dict[int, workflow.CaseFacts]:
-    """The workflow's facts of each application, by id, in eight queries."""
-    today = today or timezone.localdate()
-    applications = applications if applications is not None else Application.objects.all()
-    ids = applications.values("pk")
-    facts: dict[int, dict] = {
-        pk: {"status": status, "today": today, "received_on": received_on}
-        for pk, status, received_on in applications.values_list("pk", "status", "received_on")
-    }
-    visits: dict[int, list] = defaultdict(list)
-    for row in (
-        JointVisit.objects.filter(application__in=ids)
-        .exclude(status=JointVisit.Status.CANCELLED)
-        .order_by("application_id", "-scheduled_at")
-        .values_list("application_id", "status", "scheduled_at", "potential_for_independence")
-    ):
-        visits[row[0]].append(row[1:])
-    for pk, rows in visits.items():
-        done = [row for row in rows if row[0] == JointVisit.Status.DONE]
-        booked = [row for row in rows if row[0] == JointVisit.Status.BOOKED]
-        counted = done[0] if done else booked[0] if booked else None
-        facts[pk].update(
-            visit_booked=bool(booked),
-            visit_done=bool(done),
-            visit_on=timezone.localdate(counted[1]) if counted else None,
-            potential_for_independence=done[0][2] if done else None,
-        )
-    for pk, handed_over_at in AssessmentBasis.objects.filter(application__in=ids).values_list(
-        "application_id", "handed_over_at"
-    ):
-        facts[pk].update(basis_written=True, basis_handed_over=handed_over_at is not None)
-        if handed_over_at is not None:
-            facts[pk]["handed_over_on"] = timezone.localdate(handed_over_at)
-    for pk, decided_on, urgent_reason in Decision.objects.filter(application__in=ids).values_list(
-        "application_id", "decided_on", "urgent_reason"
-    ):
-        facts[pk].update(decided_on=decided_on, urgent_decision=bool(urgent_reason.strip()))
-    for pk in applications.filter(track_assignment__isnull=False).values_list("pk", flat=True):
-        facts[pk]["track_confirmed"] = True
-    for pk, handed_over_on in applications.filter(handover__isnull=False).values_list(
-        "pk", "handover__handed_over_on"
-    ):
-        facts[pk].update(handover_recorded=True, handed_over_on=handed_over_on)
-    for pk, due in (
-        applications.filter(follow_ups__status="due")
-        .values("pk")
-        .annotate(due=Count("follow_ups"))
-        .values_list("pk", "due")
-    ):
-        facts[pk]["follow_ups_due"] = due
-    for pk in applications.filter(closure__isnull=False).values_list("pk", flat=True):
-        facts[pk]["closure_recorded"] = True
-    return {pk: workflow.CaseFacts(**values) for pk, values in facts.items()}
 
 
 def _later_stage_problems(
@@ -141,7 +84,7 @@ def untruthful_cases(
     order of their ids (empty when every case tells the truth)."""
     today = today or timezone.localdate()
     applications = applications if applications is not None else Application.objects.all()
-    facts = case_facts_in_bulk(applications, today=today)
+    facts = selectors.case_facts_for(applications, today=today)
     later = _later_stage_problems(applications, facts, today)
     public_ids = dict(applications.values_list("pk", "public_id"))
     found = []

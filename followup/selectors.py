@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,15 +72,22 @@ def instruments_to_repeat(*, application: Application) -> list[InstrumentToRepea
     ]
 
 
-def workflow_facts(application: Application) -> dict:
-    """The facts of the follow-up stage that the case's workflow reads (registered in
-    ``followup.apps`` into ``assessments.extension_points.case_facts``)."""
-    return {
-        "follow_ups_due": FollowUp.objects.filter(
-            application=application, status=FollowUp.Status.DUE
-        ).count(),
-        "closure_recorded": CaseClosure.objects.filter(application=application).exists(),
-    }
+def workflow_facts(application_ids) -> dict[int, dict]:
+    """The facts of the follow-up stage that the case's workflow reads, by application id
+    (registered in ``followup.apps`` into ``assessments.extension_points.case_facts``)."""
+    facts: dict[int, dict] = {}
+    for pk, due in (
+        FollowUp.objects.filter(application__in=application_ids, status=FollowUp.Status.DUE)
+        .values("application_id")
+        .annotate(due=Count("pk"))
+        .values_list("application_id", "due")
+    ):
+        facts.setdefault(pk, {})["follow_ups_due"] = due
+    for pk in CaseClosure.objects.filter(application__in=application_ids).values_list(
+        "application_id", flat=True
+    ):
+        facts.setdefault(pk, {})["closure_recorded"] = True
+    return facts
 
 
 def next_follow_up(*, application: Application) -> FollowUp | None:

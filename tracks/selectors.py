@@ -32,21 +32,18 @@ def proposal_from(application: Application, visit: JointVisit | None) -> Proposa
     )
 
 
-def workflow_facts(application: Application) -> dict:
-    """The facts of the tracks stage that the case's workflow reads (registered in
-    ``tracks.apps`` into ``assessments.extension_points.case_facts``)."""
-    facts: dict = {
-        "track_confirmed": TrackAssignment.objects.filter(application=application).exists(),
-        "handover_recorded": False,
-    }
-    handed_over_on = (
-        Handover.objects.filter(application=application)
-        .values_list("handed_over_on", flat=True)
-        .first()
-    )
-    if handed_over_on is not None:
-        facts["handover_recorded"] = True
-        facts["handed_over_on"] = handed_over_on
+def workflow_facts(application_ids) -> dict[int, dict]:
+    """The facts of the tracks stage that the case's workflow reads, by application id
+    (registered in ``tracks.apps`` into ``assessments.extension_points.case_facts``)."""
+    facts: dict[int, dict] = {}
+    for pk in TrackAssignment.objects.filter(application__in=application_ids).values_list(
+        "application_id", flat=True
+    ):
+        facts.setdefault(pk, {})["track_confirmed"] = True
+    for pk, handed_over_on in Handover.objects.filter(application__in=application_ids).values_list(
+        "application_id", "handed_over_on"
+    ):
+        facts.setdefault(pk, {}).update(handover_recorded=True, handed_over_on=handed_over_on)
     return facts
 
 
