@@ -444,10 +444,6 @@ def why_not_start(move: Move, facts: CaseFacts) -> "StrOrPromise":
 # --- What each status implies ----------------------------------------------------------------
 
 
-def _visit_for_status(facts: CaseFacts) -> bool:
-    return facts.visit_done
-
-
 def _left_the_tracks(facts: CaseFacts) -> bool:
     return (facts.track_confirmed and facts.basis_handed_over) or facts.handover_recorded
 
@@ -455,13 +451,13 @@ def _left_the_tracks(facts: CaseFacts) -> bool:
 IMPLIED: dict[str, tuple[Requirement, ...]] = {
     Status.RECEIVED: (),
     Status.VISIT_BOOKED: (Requirement(_visit_booked, _("a booked joint visit")),),
-    Status.ASSESSED: (Requirement(_visit_for_status, _("a completed joint visit")),),
+    Status.ASSESSED: (Requirement(_visit_done, _("a completed joint visit")),),
     Status.IN_TRACK: (
-        Requirement(_visit_for_status, _("a completed joint visit")),
+        Requirement(_visit_done, _("a completed joint visit")),
         Requirement(lambda f: f.track_confirmed, _("a confirmed track")),
     ),
     Status.AWAITING_DECISION: (
-        Requirement(_visit_for_status, _("a completed joint visit")),
+        Requirement(_visit_done, _("a completed joint visit")),
         Requirement(_left_the_tracks, _("a handed-over assessment basis or a handover")),
     ),
     Status.DECIDED: (
