@@ -619,6 +619,9 @@ class ImportJob(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Renewed every few seconds while a worker runs the job (``rehab.jobs.heartbeat``); a
+    # running import whose heartbeat has stopped lost its worker and is sent again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("import job")

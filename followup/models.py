@@ -274,6 +274,9 @@ class ReportRequest(models.Model):
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Renewed every few seconds while a worker runs the job (``rehab.jobs.heartbeat``); a
+    # running report whose heartbeat has stopped lost its worker and is sent again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
