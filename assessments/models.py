@@ -600,6 +600,10 @@ class ImportJob(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    class Kind(models.TextChoices):
+        CHECK = "check", _("Check")
+        IMPORT = "import", _("Import")
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -622,6 +626,10 @@ class ImportJob(models.Model):
     # Renewed every few seconds while a worker runs the job (``rehab.jobs.heartbeat``); a
     # running import whose heartbeat has stopped lost its worker and is sent again.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # A check (the dry run of a large file) or an import. A check's findings, in the job's
+    # language: counts, the file's problems and the first row errors; never a row's values.
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.IMPORT)
+    check_report = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("import job")
