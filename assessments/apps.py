@@ -4,10 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_reference_data(sender, **kwargs):
-    from .models import LegalBasis, LifeArea, ServiceType
+    from .models import LegalBasis, LifeArea, RelatedFactor, ServiceType
     from .reference_data import ensure_legal_bases, ensure_reference_data
 
-    ensure_reference_data(ServiceType, LifeArea)
+    ensure_reference_data(ServiceType, LifeArea, RelatedFactor)
     ensure_legal_bases(LegalBasis)
 
 

@@ -44,6 +44,29 @@ class ServiceType(models.Model):
         return self.name
 
 
+class HomeCareArea(models.Model):
+    """A home-care area (hemtjänstområde) of a team, edited by the system administrator."""
+
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="home_care_areas", verbose_name=_("team")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["team__name", "name"]
+        verbose_name = _("home-care area")
+        verbose_name_plural = _("home-care areas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "name"], name="one_home_care_area_name_per_team"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class Citizen(Versioned):
     class Sex(models.TextChoices):
         FEMALE = "K", _("Female")
@@ -67,6 +90,14 @@ class Citizen(Versioned):
     city = models.CharField(_("city"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     lives_alone = models.BooleanField(_("lives alone"), default=False)
+    home_care_area = models.ForeignKey(
+        HomeCareArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="citizens",
+        verbose_name=_("home-care area"),
+    )
     protected_identity = models.BooleanField(
         _("protected identity"),
         default=False,
@@ -364,6 +395,12 @@ class LifeArea(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=150)
+    icf_code = models.CharField(
+        _("ICF code"),
+        max_length=10,
+        blank=True,
+        help_text=_("E.g. d5; empty for an area without one."),
+    )
     active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
@@ -374,6 +411,46 @@ class LifeArea(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class RelatedFactor(models.Model):
+    """Related factors (relaterade faktorer) such as body functions, edited by the system
+    administrator."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    icf_code = models.CharField(_("ICF code"), max_length=10, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("related factor")
+        verbose_name_plural = _("related factors")
+
+    def __str__(self):
+        return self.name
+
+
+class VisitRelatedFactor(models.Model):
+    """A related factor described at a joint visit."""
+
+    visit = models.ForeignKey(JointVisit, on_delete=models.CASCADE, related_name="related_factors")
+    factor = models.ForeignKey(
+        RelatedFactor, on_delete=models.PROTECT, verbose_name=_("related factor")
+    )
+    description = models.TextField(_("description"), max_length=4000)
+
+    class Meta:
+        ordering = ["factor__sort_order", "factor__name"]
+        verbose_name = _("related factor of the visit")
+        verbose_name_plural = _("related factors of the visit")
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "factor"], name="one_related_factor_per_visit")
+        ]
+
+    def __str__(self):
+        return str(self.factor)
 
 
 class NeedAssessment(models.Model):

@@ -68,6 +68,12 @@ GROUP_MODEL_PERMISSIONS = {
         "assessments.add_lifearea",
         "assessments.change_lifearea",
         "assessments.view_lifearea",
+        "assessments.add_relatedfactor",
+        "assessments.change_relatedfactor",
+        "assessments.view_relatedfactor",
+        "assessments.add_homecarearea",
+        "assessments.change_homecarearea",
+        "assessments.view_homecarearea",
         *(
             f"followup.{action}_{model}"
             for model in ("followupinterval", "savingsparameters", "tariff", "tarifflevel")

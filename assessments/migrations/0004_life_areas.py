@@ -1,7 +1,19 @@
 from django.db import migrations
 
-from assessments.reference_data import LIFE_AREAS
-
+# The life areas as first created; 0017_ibic_life_areas brings them to IBIC's 2021 list.
+LIFE_AREAS = [
+    ("larande", "Lärande och att tillämpa kunskap"),
+    ("allmanna_uppgifter", "Allmänna uppgifter och krav"),
+    ("kommunikation", "Kommunikation"),
+    ("forflyttning", "Förflyttning"),
+    ("personlig_vard", "Personlig vård"),
+    ("hemliv", "Hemliv"),
+    ("relationer", "Mellanmänskliga interaktioner och relationer"),
+    ("viktiga_livsomraden", "Utbildning, arbete, sysselsättning och ekonomiskt liv"),
+    ("samhallsgemenskap", "Samhällsgemenskap, socialt och medborgerligt liv"),
+    ("psykiska_funktioner", "Psykiska funktioner"),
+    ("smarta", "Smärta"),
+]
 
 
 def create_life_areas(apps, schema_editor):

@@ -90,6 +90,8 @@ def test_passwords_are_hashed_with_argon2_outside_tests():
     [
         "/admin/assessments/servicetype/",
         "/admin/assessments/lifearea/",
+        "/admin/assessments/relatedfactor/",
+        "/admin/assessments/homecarearea/add/",
         "/admin/followup/followupinterval/",
         "/admin/followup/savingsparameters/",
         "/admin/followup/tariff/add/",
