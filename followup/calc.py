@@ -1,11 +1,13 @@
-"""Savings engine: the hourly model and the level (tariff) model.
+"""Savings engine: the hourly model, the level (tariff) model and the projection.
 
 Plain functions over plain values. Every amount is a ``Decimal`` kept at full precision;
 rounding happens only for display (``round_kr``, ``format_kr``, ``round_share``), half away
-from zero, as a spreadsheet's ROUND does. See DESIGN.md, "Money: the two savings models".
+from zero, as a spreadsheet's ROUND does. See DESIGN.md, "Money: the two savings models" and
+"Projection".
 
 Money is written as text here only: ``format_kr`` (whole kronor), ``format_kr_amount`` (the
-same without the unit) and ``format_kr_price`` (to the öre, for parameters).
+same without the unit), ``format_kr_price`` (to the öre, for parameters) and
+``format_mnkr_range`` (million kronor with one decimal, "8,0–10,0 mnkr").
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Any, Literal, cast
+
+from django.db.models.enums import TextChoices
+from django.utils.translation import gettext_lazy as _
 
 MINUTES_PER_HOUR = Decimal(60)
 MONTHS_PER_YEAR = Decimal(12)
@@ -304,6 +309,11 @@ def hourly_model(
 # --- level (tariff) model -----------------------------------------------------------------
 
 
+# A case with no needs level before (None, or "-" in a file) counts as level 0, which costs
+# nothing unless the tariff gives it a price.
+NO_LEVEL = 0
+
+
 class TariffLevelMissing(ValueError):
     """A case names a needs level that the tariff does not price."""
 
@@ -330,10 +340,17 @@ class Tariff:
         return hash(tuple(sorted(self.levels.items())))
 
     def compensation(self, level: int, case_id: str | None = None) -> Decimal:
+        """The monthly compensation of ``level``; level 0 (no needs level, as a case with no
+        level before is taken) is 0 kr unless the tariff prices it."""
         try:
             return self.levels[level]
         except KeyError:
+            if level == NO_LEVEL:
+                return Decimal(0)
             raise TariffLevelMissing(level, self.levels, case_id) from None
+
+    def prices(self, level: int) -> bool:
+        return level in self.levels or level == NO_LEVEL
 
     def as_dict(self) -> dict[str, str]:
         return {str(level): decimal_text(self.levels[level]) for level in sorted(self.levels)}
@@ -369,7 +386,8 @@ class LevelAssumptions:
 @dataclass(frozen=True)
 class LevelCase:
     """One case of the level model; ``tariff``, when given, is the one valid on the case's
-    decision date and prices this case instead of the model's common tariff."""
+    decision date and prices this case instead of the model's common tariff. A case with no
+    level before (``None``) is taken as level 0 (``NO_LEVEL``)."""
 
     case_id: str
     level_before: int
@@ -378,6 +396,8 @@ class LevelCase:
     tariff: Tariff | None = None
 
     def __post_init__(self) -> None:
+        if self.level_before is None:
+            object.__setattr__(self, "level_before", NO_LEVEL)
         object.__setattr__(self, "therapist_hours", Decimal(self.therapist_hours))
         if not self.therapist_hours.is_finite() or self.therapist_hours < 0:
             raise ValueError(
@@ -539,3 +559,331 @@ def level_summary(result: LevelResult) -> dict[str, Any]:
             "net_kr": _net_kr_display(result.net_kr),
         },
     }
+
+
+# --- level 0 and the therapist-cost convention of a level result ----------------------------
+
+
+def with_therapist_cost(result: LevelResult, convention: TherapistCost) -> LevelResult:
+    """The same cases with the therapist's cost charged by ``convention`` ("once" per case,
+    or "monthly" as the Örebro report does): the gross and the cost stay, the nets change."""
+    if convention not in THERAPIST_COST_CHOICES:
+        raise ValueError(f"therapist cost must be 'once' or 'monthly', got {convention!r}")
+    months = tuple(int(m) for m in result.assumptions.get("months", ()))
+    if not months:
+        months = tuple(result.net_kr)
+    cases = tuple(
+        LevelCaseResult(
+            case_id=case.case_id,
+            level_before=case.level_before,
+            level_after=case.level_after,
+            therapist_hours=case.therapist_hours,
+            compensation_before=case.compensation_before,
+            compensation_after=case.compensation_after,
+            gross_kr_per_month=case.gross_kr_per_month,
+            therapist_cost_kr=case.therapist_cost_kr,
+            net_kr=MappingProxyType(
+                {
+                    m: net_over_months(
+                        case.gross_kr_per_month, case.therapist_cost_kr, m, convention
+                    )
+                    for m in months
+                }
+            ),
+        )
+        for case in result.cases
+    )
+    total = {m: sum((c.net_kr[m] for c in cases), Decimal(0)) for m in months}
+    return LevelResult(
+        cases=cases,
+        citizens=result.citizens,
+        gross_kr_per_month=result.gross_kr_per_month,
+        therapist_cost_kr=result.therapist_cost_kr,
+        net_kr=MappingProxyType(total),
+        assumptions={**result.assumptions, "therapist_cost": convention},
+    )
+
+
+# --- projection (breddinförande) ------------------------------------------------------------
+#
+# From the number of citizens per service form and trajectory (förlopp), what each costs a
+# month now (a low and a high estimate), and what is expected after the rehabilitation
+# (independent: nothing; none: the same; level:N: the tariff of needs level N), the yearly
+# net effect of offering joint assessments to the whole service area:
+#
+#     yearly net = citizens × 12 × (cost now − cost after) − citizens × H × K
+#
+# for every row (``none`` included), once with the low and once with the high cost now; H is
+# the therapist's hours per citizen and K the therapist's hourly cost. With existing
+# resources (Örebro: "jobbar med befintliga resurser i 1 år") the therapist's cost is left out.
+
+
+class ServiceForm(TextChoices):
+    """The form of service a citizen has now. The codes are stable (files, JSON, URLs)."""
+
+    HOME_HELP = "home_help", _("Home help")
+    HOUSING_SUPPORT = "housing_support", _("Housing support")
+    SPECIAL_HOUSING = "special_housing", _("Special housing")
+    LSS_SERVICE_HOUSING = "lss_service_housing", _("Service housing under LSS")
+
+
+# The Swedish names an analyst's file may use instead of the codes (compared in lower case).
+SERVICE_FORM_ALIASES: Mapping[str, str] = MappingProxyType(
+    {
+        "hemvård": ServiceForm.HOME_HELP,
+        "hemtjänst": ServiceForm.HOME_HELP,
+        "boendestöd": ServiceForm.HOUSING_SUPPORT,
+        "särskilt boende": ServiceForm.SPECIAL_HOUSING,
+        "bostad med särskild service": ServiceForm.LSS_SERVICE_HOUSING,
+        "bostad med särskild service lss": ServiceForm.LSS_SERVICE_HOUSING,
+        "bostad med särskild service enligt lss": ServiceForm.LSS_SERVICE_HOUSING,
+    }
+)
+
+FORLOPP_VALUES: tuple[int, ...] = (1, 2, 3)
+
+OUTCOME_INDEPENDENT = "independent"
+OUTCOME_NONE = "none"
+OUTCOME_LEVEL = "level"
+
+
+class ProjectionInputError(ValueError):
+    """A projection input that cannot be used; the message says what is wrong."""
+
+
+def parse_service_form(text: str) -> str:
+    """A service form's code from its code or Swedish name (any case)."""
+    cleaned = " ".join(str(text).split()).lower()
+    if cleaned in ServiceForm.values:
+        return cleaned
+    if cleaned in SERVICE_FORM_ALIASES:
+        return str(SERVICE_FORM_ALIASES[cleaned])
+    known = ", ".join(ServiceForm.values)
+    raise ProjectionInputError(f"unknown service form {text!r} (known: {known})")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What is expected after the rehabilitation: ``independent`` (no cost after), ``none``
+    (the same cost as now) or ``level`` with a needs level (the tariff of that level)."""
+
+    kind: str
+    level: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in (OUTCOME_INDEPENDENT, OUTCOME_NONE, OUTCOME_LEVEL):
+            raise ProjectionInputError(f"unknown outcome {self.kind!r}")
+        if (self.kind == OUTCOME_LEVEL) != (self.level is not None):
+            raise ProjectionInputError("a level outcome needs a level, and only it has one")
+        if self.level is not None and self.level < 0:
+            raise ProjectionInputError(f"level {self.level} is below zero")
+
+    @property
+    def code(self) -> str:
+        return f"{OUTCOME_LEVEL}:{self.level}" if self.kind == OUTCOME_LEVEL else self.kind
+
+
+def parse_outcome(text: str) -> Outcome:
+    """``independent``, ``none`` or ``level:N`` (N a whole number ≥ 0)."""
+    cleaned = "".join(str(text).split()).lower()
+    if cleaned in (OUTCOME_INDEPENDENT, OUTCOME_NONE):
+        return Outcome(cleaned)
+    prefix = f"{OUTCOME_LEVEL}:"
+    if cleaned.startswith(prefix):
+        number = cleaned[len(prefix) :]
+        if number.isdigit():
+            return Outcome(OUTCOME_LEVEL, int(number))
+        raise ProjectionInputError(f"{text!r}: the level after 'level:' must be a whole number")
+    raise ProjectionInputError(
+        f"unknown outcome {text!r} (use independent, none or level:N, e.g. level:2)"
+    )
+
+
+@dataclass(frozen=True)
+class ProjectionRow:
+    service_form: str
+    forlopp: int
+    citizens: int
+    monthly_cost_now_low: Decimal
+    monthly_cost_now_high: Decimal
+    outcome: Outcome
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "monthly_cost_now_low", Decimal(self.monthly_cost_now_low))
+        object.__setattr__(self, "monthly_cost_now_high", Decimal(self.monthly_cost_now_high))
+        if self.service_form not in ServiceForm.values:
+            raise ProjectionInputError(f"unknown service form {self.service_form!r}")
+        if self.forlopp not in FORLOPP_VALUES:
+            raise ProjectionInputError(f"förlopp must be 1, 2 or 3, got {self.forlopp}")
+        if self.citizens < 0:
+            raise ProjectionInputError(f"citizens must be zero or more, got {self.citizens}")
+        low, high = self.monthly_cost_now_low, self.monthly_cost_now_high
+        for value in (low, high):
+            if not value.is_finite() or value < 0:
+                raise ProjectionInputError(f"a monthly cost must be zero or more, got {value}")
+        if low > high:
+            raise ProjectionInputError(
+                f"the low monthly cost ({decimal_text(low)}) is above the high "
+                f"({decimal_text(high)})"
+            )
+
+
+@dataclass(frozen=True)
+class TherapistAssumptions:
+    """The therapist's cost per citizen (hours × hourly cost), or existing resources (none)."""
+
+    hours_per_citizen: Decimal | None = None
+    hourly_cost: Decimal | None = None
+    existing_resources: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("hours_per_citizen", "hourly_cost"):
+            value = getattr(self, name)
+            if value is not None:
+                value = Decimal(value)
+                object.__setattr__(self, name, value)
+                if not value.is_finite() or value < 0:
+                    raise ProjectionInputError(f"{name} must be zero or more, got {value}")
+        given = (self.hours_per_citizen is not None, self.hourly_cost is not None)
+        if self.existing_resources and any(given):
+            raise ProjectionInputError(
+                "give either the therapist's hours and hourly cost or existing resources, not both"
+            )
+        if not self.existing_resources and not all(given):
+            raise ProjectionInputError(
+                "give the therapist's hours per citizen and hourly cost together, "
+                "or existing resources"
+            )
+
+    @property
+    def cost_per_citizen(self) -> Decimal:
+        if self.existing_resources:
+            return Decimal(0)
+        return cast(Decimal, self.hours_per_citizen) * cast(Decimal, self.hourly_cost)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "existing_resources": self.existing_resources,
+            "therapist_hours_per_citizen": (
+                None if self.hours_per_citizen is None else decimal_text(self.hours_per_citizen)
+            ),
+            "therapist_hourly_cost": (
+                None if self.hourly_cost is None else decimal_text(self.hourly_cost)
+            ),
+            "therapist_cost_per_citizen": decimal_text(self.cost_per_citizen),
+        }
+
+
+@dataclass(frozen=True)
+class ProjectionRowResult:
+    row: ProjectionRow
+    monthly_cost_after: Decimal
+    therapist_cost_kr: Decimal
+    yearly_net_low: Decimal
+    yearly_net_high: Decimal
+
+
+@dataclass(frozen=True)
+class ProjectionResult:
+    rows: tuple[ProjectionRowResult, ...]
+    citizens: int
+    therapist_cost_kr: Decimal
+    yearly_net_low: Decimal
+    yearly_net_high: Decimal
+    assumptions: dict[str, Any] = field(default_factory=dict)
+
+
+def projection(
+    rows: Iterable[ProjectionRow], tariff: Tariff | None, therapist: TherapistAssumptions
+) -> ProjectionResult:
+    """The yearly net effect per row and in total, low and high.
+
+    Raises ``ProjectionInputError`` for a level outcome without a tariff and
+    ``TariffLevelMissing`` for a level the tariff does not price.
+    """
+    results = []
+    per_citizen = therapist.cost_per_citizen
+    for row in rows:
+        if row.outcome.kind == OUTCOME_INDEPENDENT:
+            after_low = after_high = Decimal(0)
+        elif row.outcome.kind == OUTCOME_NONE:
+            after_low, after_high = row.monthly_cost_now_low, row.monthly_cost_now_high
+        else:
+            if tariff is None:
+                raise ProjectionInputError(f"outcome {row.outcome.code} needs a tariff")
+            after_low = after_high = tariff.compensation(cast(int, row.outcome.level))
+        therapist_cost = row.citizens * per_citizen
+        results.append(
+            ProjectionRowResult(
+                row=row,
+                monthly_cost_after=after_low,
+                therapist_cost_kr=therapist_cost,
+                yearly_net_low=(
+                    row.citizens * MONTHS_PER_YEAR * (row.monthly_cost_now_low - after_low)
+                    - therapist_cost
+                ),
+                yearly_net_high=(
+                    row.citizens * MONTHS_PER_YEAR * (row.monthly_cost_now_high - after_high)
+                    - therapist_cost
+                ),
+            )
+        )
+    return ProjectionResult(
+        rows=tuple(results),
+        citizens=sum(r.row.citizens for r in results),
+        therapist_cost_kr=sum((r.therapist_cost_kr for r in results), Decimal(0)),
+        yearly_net_low=sum((r.yearly_net_low for r in results), Decimal(0)),
+        yearly_net_high=sum((r.yearly_net_high for r in results), Decimal(0)),
+        assumptions={
+            "months_per_year": int(MONTHS_PER_YEAR),
+            **therapist.as_dict(),
+            "tariff": tariff.as_dict() if tariff is not None else None,
+        },
+    )
+
+
+def projection_summary(result: ProjectionResult) -> dict[str, Any]:
+    """The projection as plain values, whole kronor (the ``savings projection`` JSON)."""
+    return {
+        "rows": [
+            {
+                "service_form": r.row.service_form,
+                "forlopp": r.row.forlopp,
+                "citizens": r.row.citizens,
+                "yearly_net_kr": {
+                    "low": round_kr(r.yearly_net_low),
+                    "high": round_kr(r.yearly_net_high),
+                },
+            }
+            for r in result.rows
+        ],
+        "totals": {
+            "yearly_net_kr": {
+                "low": round_kr(result.yearly_net_low),
+                "high": round_kr(result.yearly_net_high),
+            }
+        },
+        "assumptions": dict(result.assumptions),
+    }
+
+
+MILLION = Decimal(1_000_000)
+EN_DASH = "\u2013"
+
+
+def format_mnkr_amount(value: Decimal) -> str:
+    """Kronor as million kronor with one decimal and a decimal comma: ``8 049 000`` → ``"8,0"``."""
+    rounded = round_half_away(Decimal(value) / MILLION, 1)
+    if rounded == 0:
+        rounded = abs(rounded)  # no "-0,0"
+    sign = "-" if rounded < 0 else ""
+    whole, tenths = divmod(int(abs(rounded) * 10), 10)
+    return f"{sign}{group_thousands(whole)},{tenths}"
+
+
+def format_mnkr_range(low: Decimal, high: Decimal) -> str:
+    """``"8,0–10,0 mnkr"`` (the municipal reports' way); one figure when both round alike."""
+    low_text, high_text = format_mnkr_amount(low), format_mnkr_amount(high)
+    if low_text == high_text:
+        return f"{low_text}{NBSP}mnkr"
+    return f"{low_text}{EN_DASH}{high_text}{NBSP}mnkr"

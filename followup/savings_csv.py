@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from followup.calc import LevelCase, ServiceMinutes, Tariff
+from followup.calc import NO_LEVEL, LevelCase, ServiceMinutes, Tariff
 from rehab import spreadsheets
 
 HOURLY_COLUMNS = ("case_id", "applied_minutes_per_week", "granted_minutes_per_week")
 LEVEL_COLUMNS = ("case_id", "level_before", "level_after", "therapist_hours")
 TARIFF_COLUMNS = ("level", "monthly_compensation_sek")
+# How a file says that a case had no needs level before (taken as level 0).
+NO_LEVEL_TEXTS = ("-", "\u2013", "\u2212")
 
 # Spaces that spreadsheets put between thousands ("12 000").
 _GROUPING_SPACES = str.maketrans("", "", " \u00a0\u202f")
@@ -90,10 +92,31 @@ def _read_bytes(path: str, problems: Problems) -> bytes | None:
     return None
 
 
+# An XLSX workbook is a zip archive.
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+def _cell_text(value) -> str:
+    """An XLSX cell as the text a CSV file would hold (``5400.0`` → ``"5400"``)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return format(Decimal(repr(value)).normalize(), "f")
+    return str(value)
+
+
+def _text_cells(sheet: spreadsheets.Sheet) -> spreadsheets.Sheet:
+    sheet.rows = [
+        (number, [_cell_text(value) for value in values]) for number, values in sheet.rows
+    ]
+    return sheet
+
+
 def read_csv(
     path: str, required: tuple[str, ...], problems: Problems, *, data: bytes | None = None
 ) -> CsvTable | None:
-    """Read a comma- or semicolon-separated UTF-8 file (BOM allowed) with a header row.
+    """Read a comma- or semicolon-separated UTF-8 file (BOM allowed) with a header row, or
+    the first sheet of an XLSX workbook (recognised by its content; numbers as text).
 
     ``data``, when given, is the file's content (an upload) and ``path`` only names it in
     the problems; otherwise the file at ``path`` is read.
@@ -103,10 +126,19 @@ def read_csv(
         if data is None:
             return None
     try:
-        # A tie between the separators goes to the comma: a semicolon must outnumber it.
-        sheet = spreadsheets.read_csv(
-            data, separators=(",", ";"), utf8_only=True, excel_separator_line=False
-        )
+        if data.startswith(XLSX_MAGIC):
+            sheet = _text_cells(spreadsheets.read_xlsx(data))
+        else:
+            # A tie between the separators goes to the comma: a semicolon must outnumber it.
+            sheet = spreadsheets.read_csv(
+                data, separators=(",", ";"), utf8_only=True, excel_separator_line=False
+            )
+    except spreadsheets.NotXlsx:
+        problems.file(path, "is not a readable Excel workbook (XLSX)")
+        return None
+    except spreadsheets.TooLargeUnpacked as error:
+        problems.file(path, f"the workbook unpacks to more than {error.limit} bytes")
+        return None
     except spreadsheets.UndecodableText as error:
         problems.file(path, f"is not UTF-8 text (invalid byte at offset {error.offset})")
         return None
@@ -263,12 +295,17 @@ def read_level_cases(
             first_row[case_id] = row
         levels: dict[str, int] = {}
         for column in ("level_before", "level_after"):
+            text = table.cell(cells, column)
+            if column == "level_before" and text in NO_LEVEL_TEXTS:
+                # No needs level before the decision: level 0, which costs nothing.
+                levels[column] = NO_LEVEL
+                continue
             try:
-                level = parse_level(table.cell(cells, column), decimal_comma=table.decimal_comma)
+                level = parse_level(text, decimal_comma=table.decimal_comma)
             except ValueProblem as error:
                 problems.cell(path, row, column, str(error))
                 continue
-            if tariff is not None and level not in tariff.levels:
+            if tariff is not None and not tariff.prices(level):
                 problems.cell(
                     path, row, column, f"level {level} is not in the tariff (levels: {known})"
                 )

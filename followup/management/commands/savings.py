@@ -1,4 +1,5 @@
-"""``manage.py savings hourly|level``: the savings models over CSV files.
+"""``manage.py savings hourly|level|projection``: the savings models and the projection
+(breddinförande) over CSV or XLSX files.
 
 All input problems are collected first and written to stderr, one line each, naming the
 file, row (the header is row 1) and column; the command then exits with status 2 and writes
@@ -14,7 +15,9 @@ from decimal import Decimal, InvalidOperation
 from django.core.management.base import BaseCommand, CommandError
 
 from followup.calc import (
+    FORLOPP_VALUES,
     HOURLY_COST,
+    OUTCOME_LEVEL,
     THERAPIST_COST_CHOICES,
     THERAPIST_HOURLY_COST,
     WEEKS_PER_MONTH,
@@ -22,20 +25,35 @@ from followup.calc import (
     HourlyResult,
     LevelAssumptions,
     LevelResult,
+    ProjectionInputError,
+    ProjectionResult,
+    ProjectionRow,
+    Tariff,
+    TherapistAssumptions,
     cases_from_services,
     decimal_text,
     format_hours_minutes,
     format_kr,
     format_kr_amount,
+    format_kr_price,
+    format_mnkr_range,
     group_thousands,
     hourly_model,
     hourly_summary,
     level_model,
     level_summary,
+    parse_outcome,
+    parse_service_form,
+    projection,
+    projection_summary,
     round_half_away,
 )
 from followup.savings_csv import (
     Problems,
+    ValueProblem,
+    parse_decimal,
+    parse_non_negative,
+    read_csv,
     read_hourly_cases,
     read_level_cases,
     read_tariff,
@@ -210,6 +228,198 @@ def level_table(result: LevelResult) -> str:
     return "\n".join(lines)
 
 
+# --- projection ---------------------------------------------------------------------------
+
+DISTRIBUTION_COLUMNS = (
+    "service_form",
+    "forlopp",
+    "citizens",
+    "monthly_cost_now_low",
+    "monthly_cost_now_high",
+    "outcome",
+)
+
+
+def _whole_number(text: str, *, decimal_comma: bool, what: str) -> int:
+    value = parse_non_negative(text, decimal_comma=decimal_comma, what=what)
+    if value != value.to_integral_value():
+        raise ValueProblem(f"{text!r} is not a whole number")
+    return int(value)
+
+
+def read_distribution(
+    path: str, tariff: Tariff | None, problems: Problems, *, tariff_unreadable: bool = False
+) -> list[ProjectionRow]:
+    """The projection's rows; every problem of a row is listed (row and column named).
+    With ``tariff_unreadable`` (the tariff file has problems of its own), level outcomes
+    are not checked against it."""
+    rows: list[ProjectionRow] = []
+    table = read_csv(path, DISTRIBUTION_COLUMNS, problems)
+    if table is None:
+        return rows
+    comma = table.decimal_comma
+    known = ", ".join(str(level) for level in sorted(tariff.levels)) if tariff else ""
+    parsers = {
+        "service_form": lambda text: parse_service_form(text) if text else _missing(),
+        "forlopp": lambda text: _forlopp(text, comma),
+        "citizens": lambda text: _whole_number(text, decimal_comma=comma, what="citizens"),
+        "monthly_cost_now_low": lambda text: parse_non_negative(
+            text, decimal_comma=comma, what="costs"
+        ),
+        "monthly_cost_now_high": lambda text: parse_non_negative(
+            text, decimal_comma=comma, what="costs"
+        ),
+        "outcome": lambda text: parse_outcome(text) if text else _missing(),
+    }
+    for number, cells in table.rows:
+        values: dict = {}
+        for column, parse in parsers.items():
+            try:
+                values[column] = parse(table.cell(cells, column))
+            except (ValueProblem, ProjectionInputError) as error:
+                problems.cell(path, number, column, str(error))
+        outcome = values.get("outcome")
+        if outcome is not None and outcome.kind == OUTCOME_LEVEL:
+            problem = None
+            if tariff_unreadable:
+                pass
+            elif tariff is None:
+                problem = f"outcome {outcome.code} needs a tariff (--tariff FILE)"
+            elif not tariff.prices(outcome.level):
+                problem = f"level {outcome.level} is not in the tariff (levels: {known or 'none'})"
+            if problem:
+                problems.cell(path, number, "outcome", problem)
+                values.pop("outcome")
+        if len(values) < len(DISTRIBUTION_COLUMNS):
+            continue
+        try:
+            rows.append(ProjectionRow(**values))
+        except ProjectionInputError as error:  # the low cost above the high
+            problems.row(path, number, str(error))
+    return rows
+
+
+def _missing():
+    raise ValueProblem("value is missing")
+
+
+def _forlopp(text: str, comma: bool) -> int:
+    if not text:
+        _missing()
+    try:
+        value = parse_decimal(text, decimal_comma=comma)
+    except ValueProblem:
+        raise ValueProblem(f"{text!r} is not förlopp 1, 2 or 3") from None
+    if value not in FORLOPP_VALUES:
+        raise ValueProblem(f"{text!r} is not förlopp 1, 2 or 3")
+    return int(value)
+
+
+def therapist_assumptions(options, problems: Problems) -> TherapistAssumptions | None:
+    """H and K together, or --existing-resources: anything else is one problem."""
+    hours = options["therapist_hours_per_citizen"]
+    cost = options["therapist_hourly_cost"]
+    existing = options["existing_resources"]
+    if existing and (hours is not None or cost is not None):
+        problems.lines.append(
+            "error: give either --therapist-hours-per-citizen and --therapist-hourly-cost "
+            "or --existing-resources, not both"
+        )
+        return None
+    if existing:
+        return TherapistAssumptions(existing_resources=True)
+    if hours is None and cost is None:
+        problems.lines.append(
+            "error: give --therapist-hours-per-citizen H and --therapist-hourly-cost K, "
+            "or --existing-resources"
+        )
+        return None
+    if cost is None:
+        problems.lines.append(
+            "error: --therapist-hours-per-citizen needs --therapist-hourly-cost as well"
+        )
+        return None
+    if hours is None:
+        problems.lines.append(
+            "error: --therapist-hourly-cost needs --therapist-hours-per-citizen as well"
+        )
+        return None
+    return TherapistAssumptions(hours_per_citizen=hours, hourly_cost=cost)
+
+
+def projection_table(result: ProjectionResult) -> str:
+    assumptions = result.assumptions
+    if assumptions["existing_resources"]:
+        therapist = "existing resources (no therapist cost)"
+    else:
+        therapist = (
+            f"therapist {assumptions['therapist_hours_per_citizen']} h per citizen × "
+            f"{format_kr_price(Decimal(assumptions['therapist_hourly_cost']))}/h = "
+            f"{format_kr(Decimal(assumptions['therapist_cost_per_citizen']))} per citizen"
+        )
+    tariff = assumptions["tariff"]
+    tariff_text = (
+        ", ".join(
+            f"level {level} = {format_kr(Decimal(amount))}/month"
+            for level, amount in tariff.items()
+        )
+        if tariff
+        else "none"
+    )
+    lines = [
+        "Projection (breddinförande), yearly net effect",
+        f"Assumptions: {therapist}; {assumptions['months_per_year']} months per year",
+        f"Tariff: {tariff_text}",
+        "",
+    ]
+    headers = [
+        "service form",
+        "förlopp",
+        "citizens",
+        "cost now kr/month",
+        "outcome",
+        "yearly net",
+    ]
+    rows = [
+        [
+            r.row.service_form,
+            str(r.row.forlopp),
+            group_thousands(r.row.citizens),
+            f"{format_kr_amount(r.row.monthly_cost_now_low)}–"
+            f"{format_kr_amount(r.row.monthly_cost_now_high)}",
+            r.row.outcome.code,
+            format_mnkr_range(r.yearly_net_low, r.yearly_net_high),
+        ]
+        for r in result.rows
+    ]
+    footer = [
+        "total",
+        "",
+        group_thousands(result.citizens),
+        "",
+        "",
+        format_mnkr_range(result.yearly_net_low, result.yearly_net_high),
+    ]
+    lines += _grid(headers, rows, footer)
+    lines += [
+        "",
+        *_pairs(
+            [
+                ("Citizens", group_thousands(result.citizens)),
+                (
+                    "Yearly net effect",
+                    format_mnkr_range(result.yearly_net_low, result.yearly_net_high),
+                ),
+                (
+                    "In kronor",
+                    f"{format_kr(result.yearly_net_low)} – {format_kr(result.yearly_net_high)}",
+                ),
+            ]
+        ),
+    ]
+    return "\n".join(lines)
+
+
 # --- command ------------------------------------------------------------------------------
 
 
@@ -225,7 +435,9 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
-        models = parser.add_subparsers(dest="model", required=True, metavar="{hourly,level}")
+        models = parser.add_subparsers(
+            dest="model", required=True, metavar="{hourly,level,projection}"
+        )
 
         hourly = models.add_parser(
             "hourly",
@@ -287,11 +499,46 @@ class Command(BaseCommand):
         )
         level.add_argument("--format", choices=("json", "table"), default="table")
 
+        projected = models.add_parser(
+            "projection",
+            help="yearly net effect of scaling up (breddinförande), low and high",
+            description=(
+                "Distribution CSV or XLSX columns: service_form (home_help, housing_support, "
+                "special_housing, lss_service_housing, or the Swedish name), forlopp (1-3), "
+                "citizens, monthly_cost_now_low, monthly_cost_now_high, outcome (independent, "
+                "none or level:N). Tariff CSV or XLSX columns: level, monthly_compensation_sek "
+                "(needed for level:N). Per row, yearly net = citizens × 12 × (cost now − cost "
+                "after) − citizens × H × K, once with the low and once with the high cost now."
+            ),
+        )
+        projected.add_argument("--distribution", required=True, metavar="FILE")
+        projected.add_argument("--tariff", metavar="FILE")
+        projected.add_argument(
+            "--therapist-hours-per-citizen",
+            type=_amount_argument(minimum_exclusive=False),
+            metavar="H",
+            help="therapist hours per citizen (with --therapist-hourly-cost)",
+        )
+        projected.add_argument(
+            "--therapist-hourly-cost",
+            type=_amount_argument(minimum_exclusive=False),
+            metavar="K",
+            help="therapist cost per hour (with --therapist-hours-per-citizen)",
+        )
+        projected.add_argument(
+            "--existing-resources",
+            action="store_true",
+            help="the therapists work within existing resources: no therapist cost",
+        )
+        projected.add_argument("--format", choices=("json", "table"), default="table")
+
     def handle(self, *args, **options):
         problems = Problems()
         warnings: list[str] = []
         if options["model"] == "hourly":
             summary, table = self._hourly(options, problems, warnings)
+        elif options["model"] == "projection":
+            summary, table = self._projection(options, problems)
         else:
             summary, table = self._level(options, problems)
         if problems:
@@ -345,3 +592,17 @@ class Command(BaseCommand):
             ),
         )
         return level_summary(result), level_table(result)
+
+    def _projection(self, options, problems: Problems):
+        therapist = therapist_assumptions(options, problems)
+        tariff = read_tariff(options["tariff"], problems) if options["tariff"] else None
+        rows = read_distribution(
+            options["distribution"],
+            tariff,
+            problems,
+            tariff_unreadable=bool(options["tariff"]) and tariff is None,
+        )
+        if problems or therapist is None:
+            return None, None
+        result = projection(rows, tariff, therapist)
+        return projection_summary(result), projection_table(result)
