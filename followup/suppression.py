@@ -4,7 +4,8 @@ Primary suppression: a cell that counts fewer than five people (zero included) i
 "<5". Complementary suppression: a table with totals is a set of relations, total = the sum
 of its parts (a row, a column, the row totals with the grand total, …). When a relation has
 exactly one hidden member, that member could be worked out from the others, so the smallest
-visible part of the relation is hidden too; this repeats until no relation changes.
+visible part of the relation is hidden too (shown as "–"); this repeats until no relation
+changes.
 
 A one-way table whose parts do not add up to its total (the people living alone out of all
 the people) has an unseen remainder. A remainder of one to four people is itself a small
@@ -25,6 +26,8 @@ from followup.calc import NBSP, group_thousands
 
 LIMIT = 5
 HIDDEN_TEXT = "<5"
+# A cell of five or more hidden so that a small cell cannot be worked out.
+COMPLEMENT_TEXT = "–"
 # The unseen remainder of a one-way table (a key no caller uses).
 _REMAINDER = ("remainder",)
 
@@ -160,16 +163,23 @@ def two_way(
     )
 
 
-def text(n: int | None, hidden: bool) -> str:
-    """A count for display: "<5" when hidden, otherwise ``2 633``."""
-    if hidden or n is None:
+def text(n: int | None, hidden: bool, *, people: int | None = None) -> str:
+    """A count for display: ``2 633``; hidden, "<5" for a small count (of ``people`` when
+    given) and "–" for one hidden only so that a small one cannot be worked out (saying
+    "<5" of it would be untrue)."""
+    if is_small(n if people is None else people):
         return HIDDEN_TEXT
-    return group_thousands(int(n))
+    if hidden:
+        return COMPLEMENT_TEXT
+    return group_thousands(int(n or 0))
 
 
-def share_text(n: int | None, total: int | None, hidden: bool) -> str:
-    """``n`` as a percentage of ``total``; hidden with its count (or an empty total)."""
-    if hidden or n is None or not total or is_small(total):
+def share_text(n: int | None, total: int | None, hidden: bool, *, people: int | None = None) -> str:
+    """``n`` as a percentage of ``total``; hidden with its count (or a small total)."""
+    if is_small(total):
         return HIDDEN_TEXT
-    share = (Decimal(n) * 100 / Decimal(total)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    if hidden or is_small(n if people is None else people):
+        return text(n, True, people=people)
+    share = Decimal(n or 0) * 100 / Decimal(total or 1)
+    share = share.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return f"{share}{NBSP}%"

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from followup import calc, indicators
-from followup.indicators import Indicators, masked, percent, share_of_people, small_cell
+from followup import calc, indicators, suppression
+from followup.indicators import Indicators, masked, percent, small_cell
 from followup.models import CaseClosure, FollowUp
 from tracks.models import Track
 
@@ -38,24 +38,39 @@ def case_letters(count: int) -> list[str]:
 
 
 def profile_rows(profile: dict) -> list[dict]:
+    """Who the cohort is, with complementary suppression: the sexes and the age bands are
+    each a table with the people as its total; every other row is one count out of the
+    people, whose complement (the people not living alone, …) is protected too."""
     total = profile["people"]
-    rows = [
-        ("Kvinnor", profile["women"]),
-        ("Män", profile["men"]),
-        ("Annat eller ej angivet kön", profile["other_sex"]),
-        ("Ålder under 65 år", profile["age_under_65"]),
-        ("Ålder 65–74 år", profile["age_65_74"]),
-        ("Ålder 75–84 år", profile["age_75_84"]),
-        ("Ålder 85 år och äldre", profile["age_85_plus"]),
-        ("Bor ensam", profile["lives_alone"]),
-        ("Ansökt om trygghetslarm", profile["safety_alarm"]),
-        ("Gemensam bedömning (hembesök genomfört)", profile["joint_assessment"]),
-        ("Efter slutenvård", profile["after_inpatient_stay"]),
+    groups = [
+        [
+            ("Kvinnor", profile["women"]),
+            ("Män", profile["men"]),
+            ("Annat eller ej angivet kön", profile["other_sex"]),
+        ],
+        [
+            ("Ålder under 65 år", profile["age_under_65"]),
+            ("Ålder 65–74 år", profile["age_65_74"]),
+            ("Ålder 75–84 år", profile["age_75_84"]),
+            ("Ålder 85 år och äldre", profile["age_85_plus"]),
+        ],
+        [("Bor ensam", profile["lives_alone"])],
+        [("Ansökt om trygghetslarm", profile["safety_alarm"])],
+        [("Gemensam bedömning (hembesök genomfört)", profile["joint_assessment"])],
+        [("Efter slutenvård", profile["after_inpatient_stay"])],
     ]
-    return [
-        {"label": label, "count": small_cell(n), "share": share_of_people(n, total)}
-        for label, n in rows
-    ]
+    rows = []
+    for group in groups:
+        hidden = suppression.one_way([n for _, n in group], total=total).cells
+        rows += [
+            {
+                "label": label,
+                "count": suppression.text(n, hide),
+                "share": suppression.share_text(n, total, hide),
+            }
+            for (label, n), hide in zip(group, hidden, strict=True)
+        ]
+    return rows
 
 
 def flow_rows(flow: dict) -> list[dict]:

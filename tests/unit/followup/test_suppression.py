@@ -83,7 +83,10 @@ def test_a_small_margin_is_protected_among_the_margins():
 
 def test_display_strings():
     assert text(2633, False) == "2\u00a0633"
-    assert text(7, True) == "<5"
-    assert share_text(10, 14, True) == "<5"
+    assert text(3, True) == "<5"
+    # Hidden only to protect a small cell: not "<5", which would be untrue.
+    assert text(7, True) == "–"
+    assert share_text(10, 14, True) == "–"
+    assert share_text(3, 14, True) == "<5"
     assert share_text(7, 14, False) == "50\u00a0%"
     assert share_text(7, 4, False) == "<5"
