@@ -47,6 +47,7 @@ def assessment_basis_context(*, application: Application) -> dict:
         **_identity(application),
         "visit": visit,
         "needs": needs,
+        "related_factors": (list(visit.related_factors.select_related("factor")) if visit else []),
         "goals": list(application.goals.select_related("life_area")),
         "results": results,
         "applied_services": list(application.applied_services.select_related("service")),

@@ -39,6 +39,7 @@ from .models import (
     JointVisit,
     LifeArea,
     ProtectedIdentityGrant,
+    RelatedFactor,
     VisitDraft,
 )
 
@@ -330,11 +331,16 @@ def current_visit(*, application: Application) -> JointVisit | None:
 
 
 def visit_findings(*, visit: JointVisit) -> dict:
-    """Goals, needs per life area and the life areas to show, for the visit form."""
+    """Goals, needs per life area and the life areas to show, and the related factors with
+    their descriptions, for the visit form. A retired factor still shows where the visit
+    describes it, so that saving the form does not drop the description."""
+    recorded = {item.factor_id: item.description for item in visit.related_factors.all()}
     return {
         "goals": list(visit.application.goals.select_related("life_area")),
         "needs": {need.life_area_id: need.need for need in visit.needs.all()},
         "life_areas": list(LifeArea.objects.filter(active=True)),
+        "related_factors": recorded,
+        "factors": list(RelatedFactor.objects.filter(Q(active=True) | Q(pk__in=recorded))),
     }
 
 
@@ -391,9 +397,11 @@ def case_overview(*, application: Application) -> dict:
     """What the case page shows beside the application itself."""
     basis = getattr(application, "assessment_basis", None)
     decision = getattr(application, "decision", None)
+    visit = current_visit(application=application)
     return {
-        "visit": current_visit(application=application),
+        "visit": visit,
         "goals": list(application.goals.select_related("life_area")),
+        "related_factors": list(visit.related_factors.select_related("factor")) if visit else [],
         "basis": basis,
         "decision": decision,
         "comparison": applied_vs_granted(application=application),

@@ -42,6 +42,11 @@ class VisitBookingForm(VersionedForm):
         return cleaned
 
 
+def _labelled_with_icf_code(item) -> str:
+    """ "Personlig vård (d5)": a life area's or related factor's name with its ICF code."""
+    return f"{item.name} ({item.icf_code})" if item.icf_code else item.name
+
+
 YES_NO_OPEN = [(None, _("Not decided")), (True, _("Yes")), (False, _("No"))]
 GOAL_SLOTS = 5
 
@@ -64,7 +69,16 @@ class JointVisitForm(forms.ModelForm):
             "potential_reasoning": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, life_areas, goals=(), needs=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        life_areas,
+        goals=(),
+        needs=None,
+        factors=(),
+        related_factors=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         for name in ("potential_for_independence", "motivated_to_train"):
             self.fields[name] = forms.TypedChoiceField(
@@ -84,13 +98,28 @@ class JointVisitForm(forms.ModelForm):
         for area in self.life_areas:
             name = f"need_{area.code}"
             self.fields[name] = forms.CharField(
-                label=area.name,
+                label=_labelled_with_icf_code(area),
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=needs.get(area.pk, ""),
             )
             self.need_fields.append(self[name])
+        # IBIC's related factors (relaterade faktorer): the body functions that bear on the
+        # needs, each described in its own field; a factor left empty is not recorded.
+        self.factors = list(factors)
+        related_factors = related_factors or {}
+        self.factor_fields = []
+        for factor in self.factors:
+            name = f"factor_{factor.code}"
+            self.fields[name] = forms.CharField(
+                label=_labelled_with_icf_code(factor),
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=related_factors.get(factor.pk, ""),
+            )
+            self.factor_fields.append(self[name])
         goals = list(goals)
         self.goal_fields = []
         for slot in range(GOAL_SLOTS):
@@ -120,6 +149,11 @@ class JointVisitForm(forms.ModelForm):
 
     def needs(self) -> dict:
         return {area: self.cleaned_data.get(f"need_{area.code}", "") for area in self.life_areas}
+
+    def related_factors(self) -> dict:
+        return {
+            factor: self.cleaned_data.get(f"factor_{factor.code}", "") for factor in self.factors
+        }
 
     def findings(self) -> dict:
         return {name: self.cleaned_data[name] for name in VISIT_FINDING_FIELDS}

@@ -2,6 +2,7 @@
 recorded as life areas to related factors, keeping every need and goal written on them."""
 
 from django.db import migrations
+from django.db.models import ProtectedError
 
 # The lists as of this migration (reference_data may change later).
 LIFE_AREAS = [
@@ -51,6 +52,16 @@ def _write_factor(VisitRelatedFactor, visit_id, factor, text):
         record.save(update_fields=["description"])
 
 
+def _retire(area):
+    """Deletes an area nothing refers to any more; one that some other record still refers
+    to is only made inactive."""
+    try:
+        area.delete()
+    except ProtectedError:
+        area.active = False
+        area.save(update_fields=["active"])
+
+
 def _merge_area(NeedAssessment, Goal, duplicate, area):
     """Moves the needs and goals of ``duplicate`` to ``area`` and deletes ``duplicate``."""
     for need in NeedAssessment.objects.filter(life_area=duplicate):
@@ -63,7 +74,7 @@ def _merge_area(NeedAssessment, Goal, duplicate, area):
             kept.save(update_fields=["need"])
             need.delete()
     Goal.objects.filter(life_area=duplicate).update(life_area=area)
-    duplicate.delete()
+    _retire(duplicate)
 
 
 def bring_life_areas_to_ibic(apps, schema_editor):
@@ -123,11 +134,7 @@ def bring_life_areas_to_ibic(apps, schema_editor):
             _write_factor(VisitRelatedFactor, visit.pk, factor, GOAL_PREFIX + goal.text)
             goal.life_area = None
             goal.save(update_fields=["life_area"])
-        if not Goal.objects.filter(life_area=area).exists():
-            area.delete()
-        else:
-            area.active = False
-            area.save(update_fields=["active"])
+        _retire(area)
 
 
 class Migration(migrations.Migration):

@@ -91,6 +91,7 @@ def visit_record(request, public_id):
                 actor=request.user,
                 goals=form.goals(),
                 needs=form.needs(),
+                related_factors=form.related_factors(),
                 complete=complete,
                 **form.findings(),
             )
