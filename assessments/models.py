@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -121,6 +122,13 @@ class Citizen(Versioned):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
+
+    def clean(self):
+        super().clean()
+        if self.home_care_area_id and self.team_id and self.home_care_area.team_id != self.team_id:
+            raise ValidationError(
+                {"home_care_area": _("Choose a home-care area of the citizen's team.")}
+            )
 
 
 class ProtectedIdentityGrant(models.Model):

@@ -46,6 +46,7 @@ CITIZEN_FIELDS = [
     "city",
     "phone",
     "lives_alone",
+    "home_care_area",
     "next_of_kin_name",
     "next_of_kin_relation",
     "next_of_kin_phone",

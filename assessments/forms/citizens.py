@@ -3,10 +3,11 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..identity import parse_identity_number
-from ..models import Citizen
+from ..models import Citizen, HomeCareArea
 from ..services import CITIZEN_REGISTRATION_FIELDS
 
 
@@ -43,8 +44,22 @@ class CitizenForm(forms.ModelForm):
         "next_of_kin_phone",
     ]
 
-    def __init__(self, *args, editing: bool = False, hide_identity: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        team_id: int | None = None,
+        editing: bool = False,
+        hide_identity: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        # Only the areas of the citizen's team; a retired area stays while the citizen has it.
+        area = self.fields["home_care_area"]
+        area.queryset = HomeCareArea.objects.filter(team_id=team_id).filter(
+            Q(active=True) | Q(pk=self.instance.home_care_area_id or 0)
+        )
+        area.empty_label = _("Not stated")
+        area.error_messages["invalid_choice"] = _("Choose a home-care area of the citizen's team.")
         # The number comes first: it is what the officer has at hand, and it gives the sex
         # and date of birth.
         self.order_fields(["personal_number"])

@@ -48,6 +48,13 @@ COLUMNS = [
     Column("telefon", False, _("Phone"), _("Text"), ("phone",)),
     Column("ensamboende", False, _("Lives alone"), YES_NO, ("lives_alone",)),
     Column(
+        "hemtjanstomrade",
+        False,
+        _("Home-care area"),
+        _("The name of one of the team's home-care areas, e.g. Norra; empty means not stated"),
+        ("home_care_area",),
+    ),
+    Column(
         "inkom",
         True,
         _("Date the case was received"),

@@ -10,7 +10,7 @@ from rehab.spreadsheets import Sheet
 
 from .. import services
 from ..identity import parse_identity_number
-from ..models import Application, Citizen, ServiceType
+from ..models import Application, Citizen, HomeCareArea, ServiceType
 from .columns import (
     APPLICATION_FIELD_COLUMNS,
     CITIZEN_FIELD_COLUMNS,
@@ -85,7 +85,34 @@ def _model_errors(instance, field_columns: dict[str, str], values: dict) -> list
     return []
 
 
-def _validate_row(number: int, cells: dict[str, object], catalogue: list[ServiceType]) -> RowResult:
+def _team_areas(team_id: int | None) -> dict[str, HomeCareArea]:
+    """The team's home-care areas by their folded name, for the hemtjanstomrade column."""
+    areas = HomeCareArea.objects.filter(team_id=team_id, active=True) if team_id else []
+    return {fold(area.name): area for area in areas}
+
+
+def _read_area(value, areas: dict[str, HomeCareArea]) -> HomeCareArea | None:
+    name = as_text(value)
+    if not name:
+        return None
+    area = areas.get(fold(name))
+    if area is None:
+        raise CellError(
+            _("The team has no home-care area called %(name)s; its areas are: %(areas)s.")
+            % {
+                "name": name,
+                "areas": ", ".join(sorted(a.name for a in areas.values())) or _("none"),
+            }
+        )
+    return area
+
+
+def _validate_row(
+    number: int,
+    cells: dict[str, object],
+    catalogue: list[ServiceType],
+    areas: dict[str, HomeCareArea] | None = None,
+) -> RowResult:
     result = RowResult(row_number=number)
     errors = result.errors
     today = timezone.localdate()
@@ -119,6 +146,7 @@ def _validate_row(number: int, cells: dict[str, object], catalogue: list[Service
         "city": read("ort", as_text),
         "phone": read("telefon", as_text),
         "lives_alone": read("ensamboende", as_bool),
+        "home_care_area": read("hemtjanstomrade", lambda value: _read_area(value, areas or {})),
     }
     received_on = read("inkom", as_date, required=True)
     if received_on and received_on > today:
@@ -190,6 +218,7 @@ def build_report(table: Sheet, *, team_id: int | None = None) -> ImportReport:
     if problems:
         report.file_errors = problems
         return report
+    areas = _team_areas(team_id)
     first_row_of_key: dict[str, int] = {}
     # personnummer → (first row, its name folded): one number is one person in the file.
     first_row_of_number: dict[str, tuple[int, tuple[str, str]]] = {}
@@ -198,7 +227,7 @@ def build_report(table: Sheet, *, team_id: int | None = None) -> ImportReport:
             name: values[index] if index < len(values) else None
             for name, index in positions.items()
         }
-        row = _validate_row(number, cells, catalogue)
+        row = _validate_row(number, cells, catalogue, areas)
         if row.is_valid:
             fields = row.data.citizen_fields
             name = (fold(fields["first_name"]), fold(fields["last_name"]))

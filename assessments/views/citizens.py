@@ -65,9 +65,12 @@ FROM_SEARCH = "from_search"
 def citizen_create(request):
     if request.method == "POST" and FROM_SEARCH in request.POST:
         identity = _searched_identity(request.POST.get("personal_number", ""))
-        form = CitizenForm(initial={"personal_number": identity.display if identity else ""})
+        form = CitizenForm(
+            initial={"personal_number": identity.display if identity else ""},
+            team_id=request.user.team_id,
+        )
         return render(request, "assessments/citizen_form.html", {"form": form})
-    form = CitizenForm(request.POST or None)
+    form = CitizenForm(request.POST or None, team_id=request.user.team_id)
     duplicate = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -121,6 +124,7 @@ def citizen_update(request, public_id):
     form = CitizenForm(
         request.POST or None,
         instance=citizen,
+        team_id=citizen.team_id,
         editing=True,
         hide_identity=citizen.protected_identity and not citizen.name_granted,
         initial={"version": citizen.version},
