@@ -428,17 +428,17 @@ def joint_visit_record(
     goals: list[GoalInput],
     needs: dict[LifeArea, str],
     complete: bool,
-    **findings,
     related_factors: dict[RelatedFactor, str] | None = None,
+    **findings,
 ) -> JointVisit:
     """Save what the joint visit found. ``complete`` marks the visit done and the application
     assessed; a draft can be saved any number of times before that.
 
-    A visit is marked done on or after the day it was booked for (the workflow's
     ``needs`` (per life area) and ``related_factors`` (IBIC's relaterade faktorer, such as
     pain) replace what the visit had; a factor with an empty description is not recorded.
     Without ``related_factors`` the visit's related factors stay as they are.
 
+    A visit is marked done on or after the day it was booked for (the workflow's
     ``COMPLETE_VISIT``); earlier, the refusal names that rule and nothing is saved.
 
     A completed visit's findings can be corrected until the case is decided; each
@@ -522,7 +522,6 @@ def joint_visit_record(
         for area, text in needs.items()
         if text and text.strip()
     )
-    VisitDraft.objects.filter(visit=visit, user=actor).delete()
     if related_factors is not None:
         visit.related_factors.all().delete()
         VisitRelatedFactor.objects.bulk_create(
@@ -530,6 +529,7 @@ def joint_visit_record(
             for factor, text in related_factors.items()
             if text and text.strip()
         )
+    VisitDraft.objects.filter(visit=visit, user=actor).delete()
     if complete and in_visit_stage:
         move_status(application, workflow.COMPLETE_VISIT)
     return visit
