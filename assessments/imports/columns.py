@@ -158,6 +158,45 @@ def fold(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
 
 
+@dataclass
+class HeaderMap:
+    """Where each known column is in the header row, and what the row got wrong."""
+
+    positions: dict[str, int]
+    unknown: list[str]
+    repeated: list[str]
+    missing: list[str]
+
+    def cells(self, values: list) -> dict[str, object]:
+        """One data row's values by column name (None for a cell the row does not reach)."""
+        return {
+            name: values[index] if index < len(values) else None
+            for name, index in self.positions.items()
+        }
+
+
+def map_header(header: list[str], columns: Iterable[Column]) -> HeaderMap:
+    """Match the header row to ``columns`` by name or alias, folded ("Utförda minuter" =
+    "utforda_minuter"); a column named twice counts at its first place."""
+    columns = list(columns)
+    aliases: dict[str, str] = {}
+    for column in columns:
+        for alias in (column.name, *column.aliases):
+            aliases.setdefault(fold(alias), column.name)
+    found = HeaderMap(positions={}, unknown=[], repeated=[], missing=[])
+    for index, title in enumerate(header):
+        name = aliases.get(fold(title))
+        if name is None:
+            if title:
+                found.unknown.append(title)
+        elif name in found.positions:
+            found.repeated.append(name)
+        else:
+            found.positions[name] = index
+    found.missing = [c.name for c in columns if c.required and c.name not in found.positions]
+    return found
+
+
 def service_columns(catalogue: Iterable[ServiceType]) -> list[Column]:
     return [
         Column(

@@ -32,17 +32,31 @@ class RowResult:
         return self.already_imported or self.duplicate_of_row is not None
 
 
+class RowErrors:
+    """What every import report says about its ``rows`` (each with ``row_number``,
+    ``errors`` as (column, message) and ``is_valid``)."""
+
+    rows: list
+
+    @property
+    def invalid_rows(self) -> list:
+        return [row for row in self.rows if not row.is_valid]
+
+    @property
+    def errors(self) -> list[tuple[int, str, str]]:
+        """(row number, column, message) for every error, in file order."""
+        return [
+            (row.row_number, column, message) for row in self.rows for column, message in row.errors
+        ]
+
+
 @dataclass
-class ImportReport:
+class ImportReport(RowErrors):
     rows: list[RowResult] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     # Registered citizens the row errors reveal (another team's, or under another name).
     revealed_citizen_refs: list[UUID] = field(default_factory=list)
-
-    @property
-    def invalid_rows(self) -> list[RowResult]:
-        return [row for row in self.rows if not row.is_valid]
 
     @property
     def duplicate_rows(self) -> list[RowResult]:
@@ -51,10 +65,3 @@ class ImportReport:
     @property
     def importable_rows(self) -> list[RowResult]:
         return [row for row in self.rows if row.is_valid and not row.is_duplicate]
-
-    @property
-    def errors(self) -> list[tuple[int, str, str]]:
-        """(row number, column, message) for every error, in file order."""
-        return [
-            (row.row_number, column, message) for row in self.rows for column, message in row.errors
-        ]

@@ -37,3 +37,29 @@ def delete_stale_uploads(storage: Storage, *, older_than: datetime.timedelta) ->
             storage.delete(path)
             removed += 1
     return removed
+
+
+def remember_upload(session, key: str, *, path: str, name: str) -> dict:
+    """Keep a stored upload in the session under ``key``, with a token the confirmation
+    form must send back (so a confirmation from another tab's check is refused)."""
+    pending = {"path": path, "name": name[:200], "token": uuid.uuid4().hex}
+    session[key] = pending
+    return pending
+
+
+def pending_upload(session, key: str) -> dict | None:
+    """The upload kept under ``key``, if the session holds a well-formed one."""
+    pending = session.get(key)
+    if not isinstance(pending, dict) or not is_stored_upload_name(pending.get("path")):
+        return None
+    if not isinstance(pending.get("token"), str) or not pending["token"]:
+        return None
+    return pending
+
+
+def discard_upload(session, key: str, storage: Storage) -> None:
+    """Forget the upload kept under ``key`` and delete its file."""
+    pending = pending_upload(session, key)
+    session.pop(key, None)
+    if pending:
+        storage.delete(pending["path"])

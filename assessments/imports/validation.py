@@ -22,6 +22,7 @@ from .columns import (
     as_minutes,
     as_text,
     fold,
+    map_header,
     normalise_postal_code,
     read_channel,
     read_kind,
@@ -34,24 +35,12 @@ from .saving import check_existing_citizens, existing_import_keys, import_key_fo
 
 def _map_header(header: list[str], catalogue: list[ServiceType]) -> tuple[dict, list, list]:
     """Column name → index; unknown headers; file-level problems."""
-    aliases: dict[str, str] = {}
-    for column in COLUMNS + service_columns(catalogue):
-        for alias in (column.name, *column.aliases):
-            aliases.setdefault(fold(alias), column.name)
-    positions: dict[str, int] = {}
-    unknown, problems = [], []
-    for index, title in enumerate(header):
-        name = aliases.get(fold(title))
-        if name is None:
-            if title:
-                unknown.append(title)
-            continue
-        if name in positions:
-            problems.append(
-                _("The column %(column)s appears twice in the header row.") % {"column": name}
-            )
-            continue
-        positions[name] = index
+    found = map_header(header, COLUMNS + service_columns(catalogue))
+    positions, unknown = found.positions, found.unknown
+    problems = [
+        _("The column %(column)s appears twice in the header row.") % {"column": name}
+        for name in found.repeated
+    ]
     missing = [name for name in REQUIRED_COLUMNS if name not in positions]
     if missing:
         problems.append(
