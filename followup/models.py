@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.models import Application, Goal, ServiceType
+from assessments.models import Application, Citizen, Goal, ServiceType
 from followup.calc import HOURLY_COST, THERAPIST_HOURLY_COST, WEEKS_PER_MONTH
 from rehab.models import Team
 from tracks.models import Track
@@ -323,3 +323,33 @@ class PositiveExample(models.Model):
 
     def __str__(self):
         return f"example {self.application_id}"
+
+
+class PerformedMinutes(models.Model):
+    """The minutes a home-care provider performed for one citizen, service and month, from
+    the provider's monthly export (``followup.performed_import``). A month is stored as its
+    first day; importing the same citizen, service and month again replaces the minutes."""
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="performed_minutes")
+    service = models.ForeignKey(ServiceType, on_delete=models.PROTECT, verbose_name=_("service"))
+    month = models.DateField(_("month"))
+    minutes = models.PositiveIntegerField(_("performed minutes"))
+    imported_at = models.DateTimeField(_("imported at"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    source_file = models.CharField(_("source file"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen", "service", "month"], name="one_performed_row_per_month"
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="performed_month_is_first_day"),
+        ]
+        indexes = [models.Index(fields=["month", "service"])]
+        verbose_name = _("performed minutes")
+        verbose_name_plural = _("performed minutes")
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}: {self.minutes} min"

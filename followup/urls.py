@@ -1,6 +1,14 @@
 from django.urls import path
 
-from followup.views import follow_up, my_follow_ups, overview, positive_example, reports, whatif
+from followup.views import (
+    follow_up,
+    my_follow_ups,
+    overview,
+    performed,
+    positive_example,
+    reports,
+    whatif,
+)
 
 app_name = "followup"
 urlpatterns = [
@@ -22,6 +30,11 @@ urlpatterns = [
         name="positive_example",
     ),
     path("whatif/", whatif.whatif, name="whatif"),
+    path(
+        "performed-minutes/import/",
+        performed.performed_import_page,
+        name="performed_import",
+    ),
     path("reports/", reports.report_order, name="report_order"),
     path("reports/<uuid:public_id>/status/", reports.report_status, name="report_status"),
     path(

@@ -235,7 +235,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-waiting-reports": {
         "task": "followup.tasks.requeue_waiting_reports",
-        "schedule": 120,
+        "schedule": 60,
+    },
+    "resend-stalled-imports": {
+        "task": "assessments.tasks.resend_stalled_imports",
+        "schedule": 60,
     },
     "retention": {
         "task": "followup.tasks.retention_job",
@@ -267,3 +271,9 @@ SAMREHAB_BOOKING_TARGET_DAYS = env_int("BOOKING_TARGET_DAYS", 7)
 SAMREHAB_RETENTION_YEARS = env_int("RETENTION_YEARS", 5)
 # Days a follow-up report's file is kept after it was made (followup.tasks.expire_reports).
 SAMREHAB_REPORT_RETENTION_DAYS = env_int("REPORT_RETENTION_DAYS", 90)
+# A running background job renews its heartbeat this often; one whose heartbeat is older than
+# the second figure lost its worker and is sent again by the beat jobs (rehab/jobs.py). The
+# second is longer than SQLite's lock timeout (20 s) plus one beat, so a busy database does
+# not make a live job look lost.
+SAMREHAB_JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 5)
+SAMREHAB_JOB_STALLED_AFTER_SECONDS = env_int("JOB_STALLED_AFTER_SECONDS", 45)

@@ -40,6 +40,7 @@ OPEN_TO = {
     "overview": {MANAGER},
     "protected_identities": {MANAGER},
     "whatif": {MANAGER, ADMIN},
+    "performed_import": {MANAGER},
     "report_order": {MANAGER, ADMIN},
 }
 # Views anyone reaches, or that only redirect: their answers are fixed and the same for all.
