@@ -10,6 +10,7 @@ MENU = [
     ("assessments:my_visits", _("My visits"), {Role.THERAPIST, Role.PHYSIO}),
     ("followup:overview", _("Overview"), {Role.MANAGER}),
     ("assessments:protected_identities", _("Protected identities"), {Role.MANAGER}),
+    ("studies:study_list", _("Follow-up studies"), {Role.MANAGER, Role.CASE_OFFICER}),
     ("system", _("System administration"), {Role.ADMIN}),
 ]
 

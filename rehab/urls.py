@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("tracks.urls")),
     path("", include("followup.urls")),
+    path("", include("studies.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "assessments",
     "tracks",
     "followup",
+    "studies",
 ]
 
 MIDDLEWARE = [

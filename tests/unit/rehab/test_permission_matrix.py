@@ -11,6 +11,7 @@ import pytest
 from django.urls import NoReverseMatch, get_resolver, reverse
 
 from tests.unit.rehab.test_every_view_has_a_permission import walk
+from tests.unit.studies.helpers import other_team_study_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,8 @@ OPEN_TO = {
     "whatif": {MANAGER, ADMIN},
     "performed_import": {MANAGER},
     "report_order": {MANAGER, ADMIN},
+    "study_list": {CASE_OFFICER, MANAGER},
+    "study_create": {MANAGER},
 }
 # Views anyone reaches, or that only redirect: their answers are fixed and the same for all.
 FIXED = {
@@ -64,7 +67,7 @@ def url_for(route: str, pattern, objects) -> str:
         kwargs["code"] = "tug"
     if "<int:intervention_id>" in route:
         kwargs["intervention_id"] = 1
-    for namespace in ("assessments:", "tracks:", "followup:", ""):
+    for namespace in ("assessments:", "tracks:", "followup:", "studies:", ""):
         try:
             return reverse(namespace + pattern.name, kwargs=kwargs)
         except NoReverseMatch:
@@ -86,6 +89,7 @@ def test_every_role_gets_the_expected_answer_from_every_url(
     client, demo_users, other_team_objects, username
 ):
     client.force_login(demo_users[username])
+    other_team_objects = {**other_team_objects, **other_team_study_objects()}
     unexpected = []
     for route, pattern in routes():
         url = url_for(route, pattern, other_team_objects)
