@@ -41,3 +41,12 @@ def run_import(self, job_id: int) -> None:
         logger.error("import job %s failed (%s)", job_id, type(error).__name__)
         jobs.mark_failed(job_id, jobs.COULD_NOT_FINISH)
         raise
+
+
+@shared_task(soft_time_limit=60, time_limit=90)
+def resend_stalled_imports() -> int:
+    """The beat job (every minute): send again the import jobs whose worker died (their
+    heartbeat stopped, ``rehab.jobs``); returns how many."""
+    from .imports import jobs
+
+    return jobs.resend_stalled()

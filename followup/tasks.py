@@ -2,13 +2,14 @@
 
 Delivery: ``acks_late`` + ``reject_on_worker_lost``: the broker forgets the job only once it
 has finished, so a worker that dies mid-report (killed, out of memory, hard time limit)
-leaves the job to be delivered again: at once by the pool when a child process dies, or,
-on Redis, by any worker once the visibility timeout has passed when the whole worker died.
-``job.build_report_file`` is idempotent (a done report is left alone) and counts every delivery;
-at ``max_retries`` deliveries the report is marked failed instead of being tried forever.
-On the folder broker (the embedded default) a job taken by a worker that is killed is not
-delivered again (the transport deletes the message file when it hands the job out); such a
-report stays "running" until ``ordering.order_report`` finds it stale and orders it anew.
+leaves the job to be delivered again at once by the pool when a child process dies. When
+the whole worker dies, the broker would give the job back only after its visibility timeout
+(an hour on Redis) or never (the folder broker, which deletes the message file when it
+hands the job out); instead, the running report's heartbeat stops (``rehab.jobs``) and the
+beat job ``requeue_waiting_reports`` sends the job again within a minute or two.
+``job.build_report_file`` is idempotent (a done report, or one another live worker is making,
+is left alone) and counts every delivery; at ``max_retries`` deliveries the report is
+marked failed instead of being tried forever.
 """
 
 import logging
@@ -62,9 +63,10 @@ def retention_job() -> dict:
 
 @shared_task(soft_time_limit=60, time_limit=90)
 def requeue_waiting_reports() -> int:
-    """The beat job: send again the jobs of reports still queued after
+    """The beat job (every minute): send again the jobs of running reports whose worker died
+    (their heartbeat stopped, ``rehab.jobs``), and of reports still queued after
     ``ordering.REQUEUE_AFTER`` (ordered while the broker was down)."""
-    return ordering.requeue_waiting()
+    return ordering.resend_stalled() + ordering.requeue_waiting()
 
 
 @shared_task(soft_time_limit=300, time_limit=360)

@@ -1,6 +1,7 @@
 """Large imports run as a background job, not in the web request.
 
-A file with more than ``BACKGROUND_FROM_ROWS`` rows is imported by the Celery task
+A file with more than ``BACKGROUND_FROM_ROWS`` rows is checked (the dry run, a job of kind
+"check", which keeps what it found for the page) and then imported by the Celery task
 ``assessments.tasks.run_import``, which takes the job's id only. The job checks the stored
 file again and saves its rows in batches of ``BATCH_ROWS``, each batch in one transaction
 together with its access-log rows and the job's progress, so the page that polls the job
@@ -14,9 +15,12 @@ service) has saved whole rows only, and importing the same file again saves exac
 rows that are left. A file with rows in error is not saved at all unless the user chose to
 import only the valid rows, as in the page's own import.
 
-Delivery: ``acks_late`` + ``reject_on_worker_lost`` (as for the reports): a worker that dies
-takes the job back to the broker; a job that is already finished is left alone, and after
-``MAX_ATTEMPTS`` deliveries it is marked failed.
+Delivery: ``acks_late`` + ``reject_on_worker_lost`` (as for the reports): a pool child that
+dies takes the job back to the broker. When the whole worker dies, the job's heartbeat
+stops (``rehab.jobs``) and the beat job ``resend_stalled_imports`` sends it again within a
+minute or two, on Redis and on the folder broker alike. A job that is finished, or running
+with a live heartbeat, is left alone, and after ``MAX_ATTEMPTS`` deliveries it is marked
+failed.
 """
 
 import logging
@@ -27,6 +31,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
+from rehab import jobs
 from rehab.accesslog import purpose_of
 from rehab.models import AccessLogEntry
 from rehab.roles import roles_of
@@ -39,6 +44,8 @@ from .validation import parse_file
 logger = logging.getLogger(__name__)
 
 BACKGROUND_FROM_ROWS = 500
+# The row errors a check keeps for the page (the page says when there were more).
+MAX_ERRORS_SHOWN = 500
 BATCH_ROWS = 200
 MAX_ATTEMPTS = 3
 RUN_IMPORT_TASK = "assessments.tasks.run_import"
@@ -53,14 +60,24 @@ COULD_NOT_FINISH = gettext_noop(
 )
 
 
-def start_import(*, actor, upload_path: str, only_valid: bool, language: str, ip_address):
-    """Record the job and send it to the workers once the record is committed."""
+def start_import(
+    *,
+    actor,
+    upload_path: str,
+    only_valid: bool,
+    language: str,
+    ip_address,
+    kind: str = ImportJob.Kind.IMPORT,
+):
+    """Record the job (an import, or the check of a large file) and send it to the workers
+    once the record is committed."""
     job = ImportJob.objects.create(
         created_by=actor,
         upload_path=upload_path,
         only_valid=only_valid,
         language=language[:10],
         ip_address=ip_address,
+        kind=kind,
     )
     transaction.on_commit(lambda: enqueue(job.pk))
     return job
@@ -107,14 +124,77 @@ def _log(job: ImportJob, refs, action: str) -> None:
     )
 
 
+def _keep_check(job: ImportJob, report: ImportReport) -> None:
+    """A check is done once its findings are kept. The stored file stays: it is the upload
+    the user may now confirm (or it is deleted with the stale uploads)."""
+    job.check_report = report.summary(max_errors=MAX_ERRORS_SHOWN)
+    job.total_rows = report.row_count
+    job.invalid_rows = report.invalid_count
+    job.skipped_duplicates = report.duplicate_count
+    job.status = ImportJob.Status.DONE
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=[
+            "check_report",
+            "total_rows",
+            "invalid_rows",
+            "skipped_duplicates",
+            "status",
+            "finished_at",
+        ]
+    )
+
+
+def _take(job_id: int) -> ImportJob | None:
+    """The job, marked running with a fresh heartbeat for this delivery; None when it is
+    finished or a live worker is running it already (a second delivery of the same job)."""
+    with transaction.atomic():
+        job = (
+            ImportJob.objects.select_for_update()
+            .select_related("created_by")
+            .filter(pk=job_id)
+            .first()
+        )
+        if job is None or job.is_finished:
+            return None
+        if job.status == ImportJob.Status.RUNNING and jobs.is_alive(job.heartbeat_at):
+            logger.info("import job %s is being run by another worker", job_id)
+            return None
+        job.attempts += 1
+        job.status = ImportJob.Status.RUNNING
+        job.heartbeat_at = timezone.now()
+        job.save(update_fields=["attempts", "status", "heartbeat_at"])
+        return job
+
+
+def resend_stalled() -> int:
+    """Send again the running jobs whose heartbeat has stopped (their worker died, see
+    ``rehab.jobs``); returns how many. The saved batches are kept: the import key makes the
+    job that runs again skip the rows already saved."""
+    sent = 0
+    running = ImportJob.Status.RUNNING
+    for pk in jobs.stalled(ImportJob.objects.all(), running=running).values_list("pk", flat=True):
+        # Conditional: a job whose worker came back meanwhile is left to it.
+        if jobs.stalled(ImportJob.objects.filter(pk=pk), running=running).update(
+            status=ImportJob.Status.QUEUED, heartbeat_at=None
+        ):
+            logger.warning("import job %s lost its worker; it is sent again", pk)
+            enqueue(pk)
+            sent += 1
+    return sent
+
+
 def run_import_job(job_id: int) -> None:
-    """Check the stored file and save its rows batch by batch (see the module's text)."""
-    job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
-    if job is None or job.is_finished:
+    """Check the stored file, then save its rows batch by batch (see the module's text) or,
+    for a check, keep what checking found. The job's heartbeat is renewed while it runs."""
+    job = _take(job_id)
+    if job is None:
         return
-    job.attempts += 1
-    job.status = ImportJob.Status.RUNNING
-    job.save(update_fields=["attempts", "status"])
+    with jobs.heartbeat(ImportJob, job.pk):
+        _run(job)
+
+
+def _run(job: ImportJob) -> None:
     if job.attempts > MAX_ATTEMPTS:
         mark_failed(
             job.pk, gettext_noop("The import stopped several times. Upload the file again.")
@@ -128,9 +208,13 @@ def run_import_job(job_id: int) -> None:
     with default_storage.open(job.upload_path, "rb") as stored:
         content = stored.read()
     actor = job.created_by
-    report = parse_file(name=job.upload_path, content=content, team_id=actor.team_id)
-    del content
-    _log(job, report.revealed_citizen_refs, AccessLogEntry.Action.CHECK)
+    with translation.override(job.language):
+        report = parse_file(name=job.upload_path, content=content, team_id=actor.team_id)
+        del content
+        _log(job, report.revealed_citizen_refs, AccessLogEntry.Action.CHECK)
+        if job.kind == ImportJob.Kind.CHECK:
+            _keep_check(job, report)
+            return
     if report.file_errors:
         mark_failed(job.pk, gettext_noop("The file can no longer be read. Check it again."))
         return
@@ -146,10 +230,13 @@ def run_import_job(job_id: int) -> None:
         )
         return
     rows = report.importable_rows
-    job.total_rows = len(rows)
+    # Rows an earlier attempt of this job saved are now found as imported: they count as
+    # done, not as rows imported before the job.
+    earlier = job.created_applications
+    job.total_rows = len(rows) + earlier
     job.invalid_rows = invalid
-    job.skipped_duplicates = len(report.duplicate_rows)
-    job.done_rows = 0
+    job.skipped_duplicates = max(0, len(report.duplicate_rows) - earlier)
+    job.done_rows = earlier
     job.save(update_fields=["total_rows", "invalid_rows", "skipped_duplicates", "done_rows"])
     for start in range(0, len(rows), BATCH_ROWS):
         batch = ImportReport(rows=rows[start : start + BATCH_ROWS])

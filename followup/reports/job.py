@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from followup.models import ReportRequest
 from followup.reports import rendering
+from rehab import jobs
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,9 @@ def _set_progress(report: ReportRequest, progress: int) -> None:
 
 def build_report_file(request_id: int, *, max_attempts: int = MAX_ATTEMPTS) -> ReportRequest | None:
     """Render the report and store its PDF. Idempotent: a done (or failed) report is left
-    as it is; a report found "running" was interrupted (its worker died) and starts over.
+    as it is, and so is one "running" with a live heartbeat (another worker is making it);
+    one found "running" with a stopped heartbeat was interrupted (its worker died) and
+    starts over.
 
     Each call counts one attempt; the ``max_attempts``-th redelivery marks it failed.
     """
@@ -48,6 +51,10 @@ def build_report_file(request_id: int, *, max_attempts: int = MAX_ATTEMPTS) -> R
             logger.warning("report request %s no longer exists", request_id)
             return None
         if report.status in (Status.DONE, Status.FAILED, Status.EXPIRED):
+            return report
+        if report.status == Status.RUNNING and jobs.is_alive(report.heartbeat_at):
+            # Another worker is making it (this is a second delivery of the same job).
+            logger.info("report %s is being made by another worker", request_id)
             return report
         if report.attempts >= max_attempts:
             report.status = Status.FAILED
@@ -59,8 +66,15 @@ def build_report_file(request_id: int, *, max_attempts: int = MAX_ATTEMPTS) -> R
         report.attempts += 1
         report.progress = PROGRESS_STARTED
         report.error = ""
-        report.save(update_fields=["status", "attempts", "progress", "error"])
+        report.heartbeat_at = timezone.now()
+        report.save(update_fields=["status", "attempts", "progress", "error", "heartbeat_at"])
 
+    with jobs.heartbeat(ReportRequest, report.pk):
+        _make_file(report)
+    return report
+
+
+def _make_file(report: ReportRequest) -> None:
     context = rendering.report_context(report)
     _set_progress(report, PROGRESS_FIGURES)
     pdf = rendering.render_report_pdf(context)
@@ -77,7 +91,6 @@ def build_report_file(request_id: int, *, max_attempts: int = MAX_ATTEMPTS) -> R
     report.progress = PROGRESS_DONE
     report.finished_at = timezone.now()
     report.save(update_fields=["file", "status", "progress", "finished_at"])
-    return report
 
 
 def mark_failed(request_id: int, error: str) -> None:

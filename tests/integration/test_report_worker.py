@@ -1,17 +1,17 @@
 """Report jobs on a real worker: ordered on the page, made by the worker, and made exactly
-once more when the worker is killed in the middle of a report.
+once more, within minutes, when the whole worker is killed in the middle of a report.
 
-The kill test runs only on Redis (the PostgreSQL + Redis pass; ``postgres`` marker): Redis
-keeps a delivered but unacknowledged job (``acks_late``) and hands it to another worker once
-its visibility timeout has passed. The folder broker of the SQLite pass deletes a job's
-file when it hands the job out, so a job whose worker is killed is never delivered again;
-there the report is ordered anew once it is stale (``ordering.STALE_AFTER``).
+The kill test runs on Redis (the PostgreSQL + Redis pass; ``postgres`` marker), the broker of
+production, with its production visibility timeout (an hour) and the production heartbeat
+settings: the report is made again because its heartbeat stopped and the beat job sent the
+job again, not because the broker gave the message back.
 """
 
 import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from followup.models import ReportRequest
 from followup.reports import ordering
-from followup.tasks import build_report
+from followup.tasks import build_report, requeue_waiting_reports
 from tests.factories import TeamFactory, UserFactory
 from tests.integration.test_worker import wait_for
 from tests.support.worker import BASE_DIR, _test_database_url
@@ -29,11 +29,10 @@ from tests.unit.followup.test_reports import END, START, make_cohort
 
 pytestmark = pytest.mark.integration
 
-# A worker for the kill test: its own queue (the session's worker must not take the job),
-# a short Redis visibility timeout with a sweep every second (so the job comes back within
-# seconds rather than an hour), and optionally a pause before the figures are computed, so
-# that the test can kill it while the report is "running". The pause is patched in here,
-# in the test's worker process only; the application has no test hook.
+# A worker for the kill test: its own queue (the session's worker must not take the job)
+# and optionally a pause before the figures are computed, so that the test can kill it
+# while the report is "running". The pause is patched in here, in the test's worker process
+# only; the application has no test hook. The broker's options are those of the settings.
 KILLABLE_WORKER = """
 import sys
 import time
@@ -41,12 +40,6 @@ import time
 from rehab.celery import app
 
 queue, name, pause = sys.argv[1], sys.argv[2], float(sys.argv[3])
-app.conf.broker_transport_options = {
-    **app.conf.broker_transport_options,
-    "visibility_timeout": 5,
-    "unacked_restore_interval": 1,
-    "unacked_restore_throttle": 1,
-}
 if pause:
     import django
 
@@ -157,13 +150,27 @@ def stop(process, sig=signal.SIGTERM):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_report_whose_worker_is_killed_is_made_exactly_once_by_another_worker(
+def test_a_report_whose_whole_worker_is_killed_is_made_again_within_minutes_exactly_once(
     staff, tmp_path, monkeypatch
 ):
-    assert settings.REDIS_URL, "the kill test needs Redis (a folder broker does not redeliver)"
+    assert settings.REDIS_URL, "the kill test runs on Redis, the broker of production"
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] == 3600
+    assert (
+        settings.SAMREHAB_JOB_HEARTBEAT_SECONDS,
+        settings.SAMREHAB_JOB_STALLED_AFTER_SECONDS,
+    ) == (
+        5,
+        45,
+    )
     make_cohort(staff["team"], staff)
-    # Ordered as the page does, but sent to this test's own queue.
-    monkeypatch.setattr(ordering, "_enqueue", lambda request_id: None)
+    queue = f"report-kill-test-{uuid.uuid4().hex[:8]}"
+
+    # Ordered as the page does; its jobs (the first and any sent again) go to this test's queue.
+    def enqueue(request_id):
+        build_report.apply_async((request_id,), queue=queue)
+        return True
+
+    monkeypatch.setattr(ordering, "_enqueue", enqueue)
     report = ordering.order_report(
         user=staff["manager"],
         period_start=START,
@@ -171,39 +178,56 @@ def test_a_report_whose_worker_is_killed_is_made_exactly_once_by_another_worker(
         team_ids=[staff["team"].pk],
         tracks=[2],
     )
-    queue = f"report-kill-test-{uuid.uuid4().hex[:8]}"
-    build_report.apply_async((report.pk,), queue=queue)
     log_path = tmp_path / "workers.log"
 
     def status():
         report.refresh_from_db()
         return report.status
 
-    first = start_killable_worker(queue, pause=120, log_path=log_path)
+    first = start_killable_worker(queue, pause=600, log_path=log_path)
     try:
         assert wait_for(lambda: status() == ReportRequest.Status.RUNNING, timeout=90), (
             log_path.read_text()[-3000:]
         )
-        stop(first, signal.SIGKILL)
+        # The heartbeat is renewed while the worker lives.
+        started = report.heartbeat_at
+        assert wait_for(lambda: (status(), report.heartbeat_at > started)[1], timeout=15)
+        assert requeue_waiting_reports() == 0
+        stop(first, signal.SIGKILL)  # the whole worker: its process group
     finally:
         stop(first, signal.SIGKILL)
+    killed_at = time.monotonic()
     assert first.returncode == -signal.SIGKILL
     assert (report.status, report.attempts) == (ReportRequest.Status.RUNNING, 1)
     assert report_files(report) == []
 
     second = start_killable_worker(queue, pause=0, log_path=log_path)
     try:
+        # The beat job, run every minute in production, run here every two seconds: it sends
+        # the job again once the heartbeat is older than 45 s, and only once.
+        sent = []
+        assert wait_for(
+            lambda: sent.append(requeue_waiting_reports()) or sum(sent), timeout=90, interval=2
+        )
         finished = wait_for(
             lambda: status() in (ReportRequest.Status.DONE, ReportRequest.Status.FAILED),
             timeout=120,
         )
         assert finished, log_path.read_text()[-3000:]
+        took = time.monotonic() - killed_at
+        assert sum(sent) == 1
+        assert requeue_waiting_reports() == 0
+
+        # The broker's own late redelivery of the first message (after its hour) changes nothing.
+        build_report.apply_async((report.pk,), queue=queue)
+        assert wait_for(lambda: log_path.read_text().count("succeeded in") == 2, timeout=30)
     finally:
         stop(second)
 
     assert report.status == ReportRequest.Status.DONE, report.error
-    assert report.attempts == 2
-    assert report.progress == 100
+    assert 45 <= took < 180
+    report.refresh_from_db()
+    assert (report.attempts, report.progress) == (2, 100)
     assert report_files(report) == [report.file.name.split("/")[-1]]
     with default_storage.open(report.file.name, "rb") as handle:
         assert handle.read(5) == b"%PDF-"

@@ -3,12 +3,14 @@
 import datetime
 import io
 import re
+import time
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from assessments.models import (
@@ -412,14 +414,74 @@ def test_an_interrupted_report_starts_over_and_keeps_one_file(team, staff):
     report = order(staff, team)
     job.build_report_file(report.pk)
     storage = report.file.storage
-    # As if the worker died after saving the file but before recording "done".
-    ReportRequest.objects.filter(pk=report.pk).update(status="running", progress=90)
+    # As if the worker died after saving the file but before recording "done", a minute ago.
+    ReportRequest.objects.filter(pk=report.pk).update(
+        status="running", progress=90, heartbeat_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
     rebuilt = job.build_report_file(report.pk)
     assert rebuilt.status == "done" and rebuilt.attempts == 2
     _, files = storage.listdir("reports")
     assert [name for name in files if str(report.public_id) in name] == [
         rebuilt.file.name.split("/")[-1]
     ]
+
+
+def test_a_second_delivery_leaves_a_report_to_the_live_worker_making_it(team, staff):
+    report = order(staff, team)
+    beat = timezone.now() - datetime.timedelta(seconds=40)  # within 45 s: alive
+    ReportRequest.objects.filter(pk=report.pk).update(
+        status="running", attempts=1, heartbeat_at=beat
+    )
+    again = job.build_report_file(report.pk)
+    assert (again.status, again.attempts, again.heartbeat_at) == ("running", 1, beat)
+    assert not again.file
+
+
+def test_the_beat_sends_again_once_the_job_of_a_report_whose_heartbeat_stopped(
+    team, staff, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(ordering, "_enqueue", lambda pk: sent.append(pk) or True)
+    now = timezone.now()
+    alive, lost, never = (
+        order(staff, team),
+        order(staff, team, tracks=[1]),
+        order(staff, team, tracks=[3]),
+    )
+    ReportRequest.objects.filter(pk=alive.pk).update(
+        status="running", heartbeat_at=now - datetime.timedelta(seconds=30)
+    )
+    ReportRequest.objects.filter(pk=lost.pk).update(
+        status="running", heartbeat_at=now - datetime.timedelta(seconds=50)
+    )
+    ReportRequest.objects.filter(pk=never.pk).update(status="running", heartbeat_at=None)
+    sent.clear()
+    assert ordering.resend_stalled() == 2
+    assert sorted(sent) == sorted([lost.pk, never.pk])
+    assert ordering.resend_stalled() == 0  # queued again, so not sent twice
+    lost.refresh_from_db()
+    assert (lost.status, lost.heartbeat_at) == ("queued", None)
+    rebuilt = job.build_report_file(lost.pk)
+    assert (rebuilt.status, rebuilt.attempts) == ("done", 1)
+
+
+@pytest.mark.django_db(transaction=True)  # the heartbeat's thread has its own connection
+def test_a_running_report_renews_its_heartbeat(team, staff, settings, monkeypatch):
+    settings.SAMREHAB_JOB_HEARTBEAT_SECONDS = 0.05
+    report = order(staff, team)
+    seen = []
+    make_pdf = rendering.render_report_pdf
+
+    def slow_pdf(context):
+        first = ReportRequest.objects.get(pk=report.pk).heartbeat_at
+        time.sleep(0.3)
+        seen.append((first, ReportRequest.objects.get(pk=report.pk).heartbeat_at))
+        return make_pdf(context)
+
+    monkeypatch.setattr(rendering, "render_report_pdf", slow_pdf)
+    job.build_report_file(report.pk)
+    ((first, later),) = seen
+    assert first is not None and later > first
 
 
 def test_a_report_delivered_too_often_is_marked_failed(team, staff):
