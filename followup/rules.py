@@ -15,6 +15,9 @@ rules.add_perm("followup.record_follow_up", is_case_officer & in_users_team)
 rules.add_perm("followup.view_my_follow_ups", is_case_officer)
 # The what-if page reads no case data: it tries the savings models on uploaded figures.
 rules.add_perm("followup.use_whatif", is_manager | is_admin)
+# The projection (breddinförande) reads aggregated counts of förlopp only, in the user's
+# scope (a manager her team, an administrator every team).
+rules.add_perm("followup.use_projection", is_manager | is_admin)
 # Reports: managers and administrators order them; each sees and downloads only their own
 # (see followup/views/reports.py for why).
 rules.add_perm("followup.order_report", is_manager | is_admin)

@@ -6,6 +6,7 @@ from followup.views import (
     overview,
     performed,
     positive_example,
+    projection,
     reports,
     whatif,
 )
@@ -30,6 +31,7 @@ urlpatterns = [
         name="positive_example",
     ),
     path("whatif/", whatif.whatif, name="whatif"),
+    path("projection/", projection.projection_page, name="projection"),
     path(
         "performed-minutes/import/",
         performed.performed_import_page,

@@ -41,6 +41,7 @@ OPEN_TO = {
     "overview": {MANAGER},
     "protected_identities": {MANAGER},
     "whatif": {MANAGER, ADMIN},
+    "projection": {MANAGER, ADMIN},
     "performed_import": {MANAGER},
     "report_order": {MANAGER, ADMIN},
     "study_list": {CASE_OFFICER, MANAGER},
