@@ -19,7 +19,7 @@ from .readers import (
     ImportFileError,
     file_kind,
 )
-from .report import ImportReport, RowResult
+from .report import CheckSummary, ImportReport, RowResult
 from .saving import ImportResult, ImportRowError, import_rows
 from .storage import UPLOAD_FOLDER, delete_stale_uploads, is_stored_upload_name, store_upload
 from .validation import build_report, parse_file
@@ -31,6 +31,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_ROWS",
     "UPLOAD_FOLDER",
+    "CheckSummary",
     "Column",
     "ImportFileError",
     "ImportReport",

@@ -1,9 +1,16 @@
-"""What checking a file found: each row's values or errors, and the file's problems."""
+"""What checking a file found: each row's values or errors, and the file's problems.
+
+``ImportReport`` is the check made in the web request; ``CheckSummary`` is what a check made
+by a worker (a large file) keeps for the page: the same counts and messages, no row values.
+"""
 
 from dataclasses import dataclass, field
 from uuid import UUID
 
 from .. import services
+
+# The row numbers of already imported rows the page lists.
+DUPLICATES_SHOWN = 200
 
 
 @dataclass
@@ -48,6 +55,80 @@ class RowErrors:
         return [
             (row.row_number, column, message) for row in self.rows for column, message in row.errors
         ]
+
+    # The counts the import page shows, the same for a check kept by a worker.
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def importable_count(self) -> int:
+        return len(self.importable_rows)
+
+    @property
+    def invalid_count(self) -> int:
+        return len(self.invalid_rows)
+
+    @property
+    def duplicate_count(self) -> int:
+        return len(self.duplicate_rows)
+
+    @property
+    def error_count(self) -> int:
+        return sum(len(row.errors) for row in self.rows)
+
+    @property
+    def duplicate_row_numbers(self) -> list[int]:
+        return [row.row_number for row in self.duplicate_rows[:DUPLICATES_SHOWN]]
+
+    def summary(self, *, max_errors: int) -> dict:
+        """What the page shows of this check, as JSON (messages as text in the active
+        language), for a check made by a worker."""
+        return {
+            "row_count": self.row_count,
+            "importable_count": self.importable_count,
+            "invalid_count": self.invalid_count,
+            "duplicate_count": self.duplicate_count,
+            "duplicate_row_numbers": self.duplicate_row_numbers,
+            "file_errors": [str(message) for message in self.file_errors],
+            "unknown_columns": [str(name) for name in self.unknown_columns],
+            "errors": [
+                [row, str(column), str(message)]
+                for row, column, message in self.errors[:max_errors]
+            ],
+            "error_count": self.error_count,
+        }
+
+
+@dataclass
+class CheckSummary:
+    """A check kept by a worker (``ImportReport.summary``), read back for the page."""
+
+    row_count: int = 0
+    importable_count: int = 0
+    invalid_count: int = 0
+    duplicate_count: int = 0
+    duplicate_row_numbers: list[int] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    error_count: int = 0
+    # The worker logged the reads its messages make; the page has nothing left to log.
+    revealed_citizen_refs: list[UUID] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "CheckSummary":
+        return cls(
+            row_count=int(data.get("row_count", 0)),
+            importable_count=int(data.get("importable_count", 0)),
+            invalid_count=int(data.get("invalid_count", 0)),
+            duplicate_count=int(data.get("duplicate_count", 0)),
+            duplicate_row_numbers=[int(n) for n in data.get("duplicate_row_numbers", [])],
+            file_errors=list(data.get("file_errors", [])),
+            unknown_columns=list(data.get("unknown_columns", [])),
+            errors=[(int(row), column, message) for row, column, message in data.get("errors", [])],
+            error_count=int(data.get("error_count", 0)),
+        )
 
 
 @dataclass

@@ -54,22 +54,42 @@ def _current_job(request) -> ImportJob | None:
     return ImportJob.objects.filter(public_id=public_id, created_by=request.user).first()
 
 
+def _finished_check(request, job: ImportJob | None, pending: dict | None):
+    """The findings of the user's background check, if it is done and its file is still
+    the one waiting for confirmation."""
+    if job is None or job.kind != ImportJob.Kind.CHECK or job.status != ImportJob.Status.DONE:
+        return None
+    if pending is None or pending.get("path") != job.upload_path:
+        return None
+    return imports.CheckSummary.from_dict(job.check_report)
+
+
 def _render(request, *, form=None, report=None, pending=None, status=200):
+    job = None
+    if report is None:
+        job = _current_job(request)
+        pending = _pending_upload(request)
+        report = _finished_check(request, job, pending)
+        if report is not None:
+            job = None  # shown as its result
+        elif job is not None and job.kind == ImportJob.Kind.CHECK and not job.is_finished:
+            pending = None  # confirmed only once the check is done
+        elif job is None or job.kind == ImportJob.Kind.CHECK:
+            pending = None
     context = {
         "form": form or ImportUploadForm(),
         "columns": imports.documented_columns(),
         "report": report,
         "pending": pending,
         "max_errors_shown": MAX_ERRORS_SHOWN,
-        "job": None if report is not None else _current_job(request),
+        "job": job,
         "background_from_rows": jobs.BACKGROUND_FROM_ROWS,
     }
     if report is not None:
         # Saying that a number is registered elsewhere, or under another name, reads it.
         log_access(request, report.revealed_citizen_refs, AccessLogEntry.Action.CHECK)
-        errors = report.errors
-        context["errors"] = errors[:MAX_ERRORS_SHOWN]
-        context["errors_truncated"] = len(errors) > MAX_ERRORS_SHOWN
+        context["errors"] = report.errors[:MAX_ERRORS_SHOWN]
+        context["errors_truncated"] = report.error_count > MAX_ERRORS_SHOWN
     return render(request, "assessments/import.html", context, status=status)
 
 
@@ -79,15 +99,50 @@ def _check(request):
         return _render(request, form=form)
     upload = form.cleaned_data["file"]
     content = upload.read()
-    report = imports.parse_file(name=upload.name, content=content, team_id=request.user.team_id)
     _discard_upload(request)
     request.session.pop(JOB_SESSION_KEY, None)
+    if _row_count(upload.name, content) > jobs.BACKGROUND_FROM_ROWS:
+        return _check_in_background(request, upload.name, content)
+    report = imports.parse_file(name=upload.name, content=content, team_id=request.user.team_id)
     pending = None
     if not report.file_errors and report.importable_rows:
         path = imports.store_upload(default_storage, name=upload.name, content=content)
         pending = {"path": path, "name": upload.name[:200], "token": uuid.uuid4().hex}
         request.session[SESSION_KEY] = pending
     return _render(request, form=ImportUploadForm(), report=report, pending=pending)
+
+
+def _row_count(name: str, content: bytes) -> int:
+    """The file's rows, read without checking them (0 when it cannot be read: the check in
+    the request then says why)."""
+    try:
+        return len(read_table(name=name, content=content).rows)
+    except imports.ImportFileError:
+        return 0
+
+
+def _check_in_background(request, name: str, content: bytes):
+    """A large file is checked by a worker; the page follows the check and shows what it
+    found, with the buttons to import, once it is done."""
+    path = imports.store_upload(default_storage, name=name, content=content)
+    request.session[SESSION_KEY] = {"path": path, "name": name[:200], "token": uuid.uuid4().hex}
+    job = jobs.start_import(
+        actor=request.user,
+        upload_path=path,
+        only_valid=False,
+        language=get_language() or "sv",
+        ip_address=client_ip(request),
+        kind=ImportJob.Kind.CHECK,
+    )
+    request.session[JOB_SESSION_KEY] = str(job.public_id)
+    messages.info(
+        request,
+        gettext(
+            "The file is large, so it is checked in the background. The result is shown here "
+            "when the check is done; nothing is saved until you confirm."
+        ),
+    )
+    return redirect("assessments:import_applications")
 
 
 def _save(request, *, only_valid: bool):
@@ -106,11 +161,7 @@ def _save(request, *, only_valid: bool):
         return redirect("assessments:import_applications")
     with default_storage.open(pending["path"], "rb") as stored:
         content = stored.read()
-    try:
-        row_count = len(read_table(name=pending["path"], content=content).rows)
-    except imports.ImportFileError:
-        row_count = 0
-    if row_count > jobs.BACKGROUND_FROM_ROWS:
+    if _row_count(pending["path"], content) > jobs.BACKGROUND_FROM_ROWS:
         return _start_in_background(request, pending, only_valid=only_valid)
     report = imports.parse_file(name=pending["path"], content=content, team_id=request.user.team_id)
     try:
@@ -198,8 +249,13 @@ def _start_in_background(request, pending: dict, *, only_valid: bool):
 
 @permission_required("assessments.import_applications")
 def import_status(request):
-    """The background import's progress, which the import page polls (htmx)."""
-    return render(request, "assessments/_import_job.html", {"job": _current_job(request)})
+    """The background job's progress, which the import page polls (htmx). A finished check
+    reloads the page, which then shows what the check found."""
+    job = _current_job(request)
+    response = render(request, "assessments/_import_job.html", {"job": job})
+    if job is not None and job.kind == ImportJob.Kind.CHECK and job.is_finished:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @permission_required("assessments.import_applications")

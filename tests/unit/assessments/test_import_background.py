@@ -46,8 +46,15 @@ def small_batches(monkeypatch):
     return sent
 
 
+def check(client, content, django_capture_on_commit_callbacks):
+    """Upload a large file and let its check job run, as a worker would."""
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, content)
+    jobs.run_import_job(ImportJob.objects.filter(kind="check").latest("pk").pk)
+
+
 def start(client, content, django_capture_on_commit_callbacks, action="save_all"):
-    upload(client, content)
+    check(client, content, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         response = confirm(client, action, follow=True)
     return response
@@ -63,9 +70,15 @@ def test_a_large_file_is_imported_by_a_job_not_in_the_request(
     client.force_login(officer)
     response = start(client, three_rows(), django_capture_on_commit_callbacks)
 
-    job = ImportJob.objects.get()
-    assert small_batches == [job.pk]
-    assert (job.status, job.created_by, job.only_valid) == ("queued", officer, False)
+    checked, job = ImportJob.objects.order_by("pk")
+    assert small_batches == [checked.pk, job.pk]
+    assert (checked.kind, checked.status, checked.total_rows) == ("check", "done", 3)
+    assert (job.kind, job.status, job.created_by, job.only_valid) == (
+        "import",
+        "queued",
+        officer,
+        False,
+    )
     assert Citizen.objects.count() == 0
     assert SESSION_KEY not in client.session
     assert client.session[JOB_SESSION_KEY] == str(job.public_id)
@@ -149,7 +162,7 @@ def test_a_row_refused_mid_job_keeps_the_whole_batches_before_it_and_a_rerun_sav
 
     monkeypatch.setattr(services, "application_create", refuse_ingrid)
     start(client, content, django_capture_on_commit_callbacks)
-    job = ImportJob.objects.get()
+    job = ImportJob.objects.get(kind="import")
     with translation.override("en"):
         jobs.run_import_job(job.pk)
 
@@ -206,8 +219,112 @@ def test_worker_children_are_replaced_when_they_grow_or_have_run_many_tasks():
 
 
 def test_the_check_says_when_the_import_will_run_in_the_background(
-    client, officer, memory_storage, small_batches
+    client, officer, memory_storage, small_batches, django_capture_on_commit_callbacks
 ):
     client.force_login(officer)
-    html = upload(client, three_rows()).content.decode()
+    check(client, three_rows(), django_capture_on_commit_callbacks)
+    html = client.get(reverse("assessments:import_applications")).content.decode()
     assert "Filer med fler än 2 rader importeras i bakgrunden" in html
+
+
+def test_a_large_file_is_checked_by_a_job_and_the_page_shows_what_it_found(
+    client, officer, memory_storage, small_batches, django_capture_on_commit_callbacks
+):
+    client.force_login(officer)
+    content = csv_bytes(
+        [
+            row(MARTA),
+            row(GORAN, "Göran", "Öhman"),
+            row("19450923472X", "Ingrid", "Lind"),
+        ]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, content)
+    assert response.status_code == 302  # nothing checked in the request
+    job = ImportJob.objects.get()
+    assert (job.kind, job.status, small_batches) == ("check", "queued", [job.pk])
+    page = client.get(reverse("assessments:import_applications")).content.decode()
+    assert "Filen kontrolleras" in page
+    assert 'name="upload"' not in page  # nothing to confirm before the check is done
+    assert 'hx-trigger="every 2s"' in page
+
+    jobs.run_import_job(job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.total_rows, job.invalid_rows) == ("done", 3, 1)
+    assert Citizen.objects.count() == 0
+    status = client.get(reverse("assessments:import_status"))
+    assert status["HX-Refresh"] == "true"
+    response = client.get(reverse("assessments:import_applications"))
+    html = response.content.decode()
+    report = response.context["report"]
+    assert (report.row_count, report.importable_count, report.invalid_count) == (3, 2, 1)
+    assert [row_number for row_number, _, _ in response.context["errors"]] == [4]
+    assert 'data-testid="rows-read">3<' in html
+    assert "Importera de 2 giltiga raderna" in html
+    assert client.session[SESSION_KEY]["path"] == job.upload_path
+    assert stored_uploads(memory_storage) == [job.upload_path.split("/")[-1]]
+
+
+def test_a_check_job_writes_its_messages_in_the_users_language(
+    officer, memory_storage, small_batches
+):
+    path = __import__("assessments").imports.store_upload(
+        memory_storage, name="cases.csv", content=csv_bytes([row("19450923472X")])
+    )
+    job = ImportJob.objects.create(
+        created_by=officer, upload_path=path, kind="check", language="sv"
+    )
+    with translation.override("en"):
+        jobs.run_import_job(job.pk)
+    job.refresh_from_db()
+    [[row_number, _, message]] = job.check_report["errors"]
+    assert row_number == 2
+    assert message == "Skriv numret som ÅÅÅÅMMDD-NNNN (12 siffror) eller ÅÅMMDD-NNNN (10 siffror)."
+
+
+def test_a_second_delivery_leaves_a_job_to_the_live_worker_running_it(officer, memory_storage):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    beat = timezone.now() - timedelta(seconds=40)
+    job = ImportJob.objects.create(
+        created_by=officer,
+        upload_path="imports/x.csv",
+        status="running",
+        attempts=1,
+        heartbeat_at=beat,
+    )
+    jobs.run_import_job(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.heartbeat_at) == ("running", 1, beat)
+
+
+def test_the_beat_sends_again_once_the_jobs_whose_heartbeat_stopped(officer, small_batches):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.tasks import resend_stalled_imports
+
+    now = timezone.now()
+
+    def running(seconds_ago):
+        return ImportJob.objects.create(
+            created_by=officer,
+            upload_path="imports/x.csv",
+            status="running",
+            heartbeat_at=None if seconds_ago is None else now - timedelta(seconds=seconds_ago),
+        )
+
+    alive, lost, never = running(30), running(50), running(None)
+    ImportJob.objects.create(created_by=officer, upload_path="imports/x.csv", status="done")
+    assert resend_stalled_imports() == 2
+    assert sorted(small_batches) == sorted([lost.pk, never.pk])
+    assert resend_stalled_imports() == 0
+    assert list(
+        ImportJob.objects.filter(pk__in=[lost.pk, never.pk]).values_list("status", flat=True)
+    ) == ["queued", "queued"]
+    alive.refresh_from_db()
+    assert alive.status == "running"
