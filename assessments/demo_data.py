@@ -33,6 +33,7 @@ from .models import (
     Citizen,
     Decision,
     GrantedService,
+    HomeCareArea,
     JointVisit,
     LegalBasis,
     ServiceType,
@@ -86,6 +87,9 @@ TOWNS = [
     ("Falun", (791,), 3), ("Örebro", (702, 703), 10), ("Kumla", (692,), 2),
     ("Karlskoga", (691,), 2), ("Lindesberg", (711,), 2),
 ]  # fmt: skip
+# The demo team's home-care areas (hemtjänstområden); a citizen's area follows from the
+# postal code, so that the random stream (and every seed's data) stays as it was.
+DEMO_HOME_CARE_AREAS = ["Centrum", "Norra", "Södra", "Landsbygd"]
 RELATIONS_WHEN_ALONE = ["Dotter", "Son", "Dotter", "Son", "Barnbarn", "Syster", "Bror",
                         "Systerdotter", "God man", "Granne"]  # fmt: skip
 EXISTING_SERVICES = [
@@ -261,6 +265,21 @@ def weighted_choice(rng: random.Random, weights: dict):
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
+def ensure_demo_home_care_areas(team: Team) -> list[HomeCareArea]:
+    """The team's demo home-care areas (created when missing); its active areas by name."""
+    for name in DEMO_HOME_CARE_AREAS:
+        HomeCareArea.objects.get_or_create(team=team, name=name)
+    return list(HomeCareArea.objects.filter(team=team, active=True).order_by("name"))
+
+
+def home_care_area_for(postal_code: str, areas: list[HomeCareArea]) -> HomeCareArea | None:
+    """The area a postal code falls in: the same code always gives the same area."""
+    digits = "".join(ch for ch in postal_code if ch.isdigit())
+    if not areas or not digits:
+        return None
+    return areas[int(digits) % len(areas)]
+
+
 @transaction.atomic
 def ensure_demo_staff() -> tuple[Team, list[User], list[User]]:
     """The demo users and a few more colleagues; returns the team, case officers, therapists."""
@@ -289,9 +308,12 @@ def ensure_demo_staff() -> tuple[Team, list[User], list[User]]:
 class _Builder:
     """Builds unsaved rows from one random stream, so a seed always gives the same data."""
 
-    def __init__(self, rng, *, team, case_officers, therapists, services, today):
+    def __init__(
+        self, rng, *, team, case_officers, therapists, services, today, home_care_areas=()
+    ):
         self.rng = rng
         self.team = team
+        self.home_care_areas = list(home_care_areas)
         self.case_officers = case_officers
         self.case_officer_weights = [
             3 if user.username == "handlaggare" else 1 for user in case_officers
@@ -355,6 +377,7 @@ class _Builder:
             city=city,
             phone=fictional_phone(rng) if rng.random() < 0.9 else "",
             lives_alone=lives_alone,
+            home_care_area=home_care_area_for(postal_code, self.home_care_areas),
             protected_identity=rng.random() < 0.01,
             next_of_kin_name=kin_name,
             next_of_kin_relation=kin_relation,
@@ -881,6 +904,7 @@ def make_builder(*, seed: int, today: datetime.date | None = None) -> _Builder:
         therapists=therapists,
         services=services,
         today=today or timezone.localdate(),
+        home_care_areas=ensure_demo_home_care_areas(team),
     )
 
 
