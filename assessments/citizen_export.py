@@ -68,7 +68,10 @@ APPLICATION_CHILDREN = [
     ("positive_example", "Gott exempel", True),
 ]
 NESTED_CHILDREN = {
-    "visits": [("needs", "Behov per livsområde", False)],
+    "visits": [
+        ("needs", "Behov per livsområde", False),
+        ("related_factors", "Relaterade faktorer", False),
+    ],
     "decision": [("granted_services", "Beviljade insatser", False)],
     "follow_ups": [
         ("services", "Insatser vid uppföljningen", False),

@@ -4,6 +4,7 @@ and assessment basis that show what was recorded."""
 
 import importlib
 import io
+import json
 
 import pytest
 from django.apps import apps
@@ -11,7 +12,14 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from assessments import services
-from assessments.models import Goal, LifeArea, NeedAssessment, RelatedFactor, VisitRelatedFactor
+from assessments.models import (
+    Goal,
+    HomeCareArea,
+    LifeArea,
+    NeedAssessment,
+    RelatedFactor,
+    VisitRelatedFactor,
+)
 from tests import factories
 from tests.support import flow
 
@@ -218,3 +226,25 @@ def test_the_case_page_and_the_assessment_basis_show_the_related_factors(
     assert "Relaterade faktorer" in text
     assert "Smärta (b280)" in text
     assert "Ont i höften" in text
+
+
+def test_the_register_extract_holds_the_related_factors_and_the_home_care_area(
+    client, officer, therapist
+):
+    area = HomeCareArea.objects.create(team=officer.team, name="Norra")
+    application = factories.received_case(
+        officer=officer, therapist=therapist, citizen__home_care_area=area
+    )
+    flow.assessed(
+        application,
+        therapist=therapist,
+        related_factors={RelatedFactor.objects.get(code="psykiska_funktioner"): "Glömsk"},
+    )
+    client.force_login(officer)
+    response = client.get(
+        reverse("assessments:citizen_export_json", args=[application.citizen.public_id])
+    )
+    data = json.loads(response.content)["citizen"]
+    assert data["home_care_area"] == "Norra"
+    [visit] = data["applications"][0]["visits"]
+    assert visit["related_factors"] == [{"factor": "Psykiska funktioner", "description": "Glömsk"}]
