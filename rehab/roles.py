@@ -79,6 +79,11 @@ GROUP_MODEL_PERMISSIONS = {
             for model in ("followupinterval", "savingsparameters", "tariff", "tarifflevel")
             for action in ("add", "change", "view", "delete")
         ),
+        # Questionnaires of the follow-up studies: a question's edit makes a new version.
+        "studies.view_questionnaire",
+        "studies.view_question",
+        "studies.change_question",
+        *(f"studies.{action}_answeroption" for action in ("add", "change", "view", "delete")),
     ],
 }
 

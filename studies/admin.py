@@ -64,6 +64,8 @@ class QuestionAdmin(admin.ModelAdmin):
         original = Question.objects.get(pk=form.instance.pk)
         options = []
         for formset in formsets:
+            # Read by the admin's change message; the service saved the options.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             for option_form in formset.forms:
                 data = getattr(option_form, "cleaned_data", None) or {}
                 if not data or data.get("DELETE") or not data.get("code"):

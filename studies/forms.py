@@ -68,7 +68,9 @@ class AnswersForm(forms.Form):
         self.questions = questions
         if ask_name:
             self.fields["respondent_name"] = forms.CharField(
-                label=_("Name of the provider's contact person"), max_length=200
+                label=_("Name of the provider's contact person"),
+                max_length=200,
+                error_messages={"required": _("Write the name of the provider's contact person.")},
             )
         for question in questions:
             if question.kind == Question.Kind.CHOICE:
@@ -76,6 +78,7 @@ class AnswersForm(forms.Form):
                     label=question.text,
                     choices=[(str(o.pk), o.label) for o in question.options.all()],
                     widget=forms.RadioSelect,
+                    error_messages={"required": _("Choose one of the answers.")},
                 )
                 if question.text_prompt:
                     self.fields[f"q{question.pk}_text"] = forms.CharField(
