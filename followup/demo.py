@@ -14,6 +14,7 @@ due.
 import contextlib
 import datetime
 import time
+from decimal import Decimal
 from unittest import mock
 
 from django.db import transaction
@@ -23,12 +24,15 @@ from assessments import demo_data
 from assessments import services as assessment_services
 from assessments.demo_data import CasePlan, GenerationResult
 from assessments.models import Application, AppliedService, Citizen, JointVisit
+from rehab.roles import Role
 from tracks import selectors as track_selectors
 from tracks import services as track_services
 from tracks.models import Handover
 
 from . import services
+from .calc import round_half_away
 from .models import FollowUp
+from .performed_import import performed_minutes_save
 
 EARLY_REASON = "Den enskilde hörde av sig före uppföljningsdagen."
 
@@ -157,8 +161,44 @@ def walk_case(spec: Application, applied: list[AppliedService], plan: CasePlan) 
                 close_reason=plan.close_reason if closing else "",
                 early_reason=EARLY_REASON if day < follow_up.due_on else "",
             )
+    _performed_minutes(application, lines, plan)
     application.refresh_from_db()
     return application
+
+
+def _performed_minutes(application: Application, lines, plan: CasePlan) -> None:
+    """The provider's performed minutes of a decided case, as the manager imports them: the
+    whole months after the decision up to last month (at most three) while the case is
+    open. The provider performed all of the granted time in the first two months and four
+    fifths of it in the third; in every third case four fifths throughout."""
+    last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    if plan.close_reason and plan.follow_ups_done:
+        closed_on = max(plan.follow_ups_done.values())
+        last_month = min(last_month, (closed_on.replace(day=1) - datetime.timedelta(days=1)))
+    months = []
+    month = plan.decided_on.replace(day=1)
+    while len(months) < 3:
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+        if month > last_month:
+            break
+        months.append(month)
+    granted = [line for line in lines if line.service.has_minutes and line.minutes_per_week]
+    if not months or not granted:
+        return
+    manager = application.team.members.filter(groups__name=Role.MANAGER.value).first()
+    for index, month in enumerate(months):
+        share = Decimal("0.8") if index == 2 or application.pk % 3 == 0 else Decimal(1)
+        days = (month + datetime.timedelta(days=32)).replace(day=1) - month
+        for line in granted:
+            minutes = Decimal(line.minutes_per_week) * days.days / 7 * share
+            performed_minutes_save(
+                citizen=application.citizen,
+                service=line.service,
+                month=month,
+                minutes=int(round_half_away(minutes)),
+                actor=manager or application.case_officer,
+                source_file="utford-tid-demo.xlsx",
+            )
 
 
 def _track(application: Application, therapist, plan: CasePlan) -> None:

@@ -387,3 +387,34 @@ def import_performed(*, report: PerformedReport, actor: User, source_file: str) 
         unchanged=len(rows) - len(created) - len(changed),
         saved_citizen_refs=[ref for ref in report.citizen_refs if ref in saved],
     )
+
+
+@transaction.atomic
+def performed_minutes_save(
+    *,
+    citizen: Citizen,
+    service: ServiceType,
+    month: datetime.date,
+    minutes: int,
+    actor: User,
+    source_file: str = "",
+) -> PerformedMinutes:
+    """One citizen's performed minutes of one service and month, replacing what is stored
+    (the import's rule for one row)."""
+    if not service.has_minutes:
+        raise ValidationError(
+            _("%(service)s is granted without minutes, so it has no performed minutes.")
+            % {"service": service.name}
+        )
+    row, _created = PerformedMinutes.objects.update_or_create(
+        citizen=citizen,
+        service=service,
+        month=month.replace(day=1),
+        defaults={
+            "minutes": minutes,
+            "imported_at": timezone.now(),
+            "imported_by": actor,
+            "source_file": source_file[:200],
+        },
+    )
+    return row

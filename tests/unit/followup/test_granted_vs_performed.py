@@ -134,3 +134,18 @@ def test_granted_vs_performed_on_three_hand_made_cases(
         team_ids=(TeamFactory(name="Team Norr 9").pk,),
     )
     assert granted_vs_performed(other_team) == []
+
+
+def test_the_demo_has_performed_minutes_some_below_what_was_granted(demo_users):
+    from django.utils import timezone
+
+    from followup.demo import generate_through_services
+
+    generate_through_services(citizens=12, seed=3)
+    assert PerformedMinutes.objects.exists()
+    today = timezone.localdate()
+    rows = granted_vs_performed(
+        Scope(period_start=today - datetime.timedelta(days=365), period_end=today)
+    )
+    assert any(row.gap > 0 and row.performed_minutes for row in rows)
+    assert all(row.performed_minutes <= row.granted_minutes for row in rows)
