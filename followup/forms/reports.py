@@ -1,8 +1,9 @@
-"""The report order form: the half-year, teams and tracks of a follow-up report.
+"""The report order form: the half-year, team and track of a follow-up report.
 
 The form offers only what the service accepts: the calendar half-years that have ended
-(``followup.reports.periods``, no free dates) and the teams the user may report on
-(``followup.reports.selectors.allowed_teams``).
+(``followup.reports.periods``, no free dates), one of the teams the user may report on
+(``followup.reports.selectors.allowed_teams``) and one track (ADR 0013: the groupings of
+reports never overlap).
 """
 
 from crispy_forms.helper import FormHelper
@@ -24,18 +25,16 @@ class ReportOrderForm(forms.Form):
             "never overlap and cannot be subtracted from each other."
         ),
     )
-    teams = forms.ModelMultipleChoiceField(
-        label=_("Teams"),
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    tracks = forms.TypedMultipleChoiceField(
-        label=_("Tracks"),
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, empty_label=None)
+    track = forms.TypedChoiceField(
+        label=_("Track"),
         choices=Track.choices,
         coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None chosen: all cases, including those handed over without a track."),
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A report covers one team and one track, so that no two reports overlap; "
+            "add up the reports of several tracks or teams for their total."
+        ),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -44,17 +43,17 @@ class ReportOrderForm(forms.Form):
         self.fields["period"].choices = [(period.key, period.label) for period in offered]
         self.fields["period"].initial = offered[0].key
         teams = allowed_teams(user)
-        self.fields["teams"].queryset = teams
+        self.fields["team"].queryset = teams
         only = list(teams[:2])
         if len(only) == 1:
-            self.fields["teams"].initial = [only[0].pk]
+            self.fields["team"].initial = only[0].pk
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Field("period", wrapper_class="col-sm-8 col-lg-5"),
-            Field("teams"),
-            Field("tracks"),
+            Field("team", wrapper_class="col-sm-8 col-lg-5"),
+            Field("track"),
             Submit("order", _("Order the report")),
         )
 
@@ -64,6 +63,6 @@ class ReportOrderForm(forms.Form):
         return {
             "period_start": period.start,
             "period_end": period.end,
-            "team_ids": [team.pk for team in data["teams"]],
-            "tracks": data["tracks"],
+            "team_ids": [data["team"].pk],
+            "tracks": [data["track"]],
         }

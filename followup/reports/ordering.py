@@ -77,7 +77,8 @@ def order_report(
     """Order a report; ordering the same report again (not failed) returns the first order.
 
     The period must be a calendar half-year that has ended (``periods``: reports that
-    overlap could be subtracted from each other), and the teams ones the user may report on
+    overlap could be subtracted from each other), the grouping one team and one track
+    (ADR 0013, for the same reason), and the team one the user may report on
     (``selectors.allowed_teams``: a manager her own team, an administrator any).
 
     The job is queued after the commit, with the request's id only. ``enqueued`` on the
@@ -106,12 +107,16 @@ def order_report(
         )
     team_ids = sorted({int(team) for team in team_ids})
     tracks = sorted({int(track) for track in tracks})
-    if not team_ids:
-        raise ValidationError({"teams": _("Choose at least one team.")})
+    # One team and one track (ADR 0013): reports of different groupings never overlap, so
+    # none can be subtracted from another.
+    if len(team_ids) != 1:
+        raise ValidationError({"team": _("A report covers one team.")})
     if set(team_ids) - set(allowed_teams(user).values_list("pk", flat=True)):
-        raise ValidationError({"teams": _("You may order reports only for your own team.")})
+        raise ValidationError({"team": _("You may order reports only for your own team.")})
+    if len(tracks) != 1:
+        raise ValidationError({"track": _("A report covers one track.")})
     if set(tracks) - set(Track.values):
-        raise ValidationError({"tracks": _("Unknown track.")})
+        raise ValidationError({"track": _("Unknown track.")})
     key = request_key(
         user_id=user.pk,
         period_start=period_start,

@@ -159,7 +159,8 @@ def test_the_canary_number_appears_in_no_log_message_or_url(
                 reverse("followup:report_order"),
                 {
                     "period": ended_periods(today)[0].key,
-                    "teams": [officer.team_id],
+                    "team": officer.team_id,
+                    "track": 2,
                 },
             )
         )

@@ -171,8 +171,8 @@ def test_a_report_ordered_while_redis_is_down_is_made_once_redis_is_back(
             reverse("followup:report_order"),
             {
                 "period": "2026H1",
-                "teams": [team.pk],
-                "tracks": ["2"],
+                "team": team.pk,
+                "track": "2",
             },
         )
         assert response.status_code in (200, 302), response.content[:500]

@@ -86,8 +86,8 @@ def test_a_report_ordered_on_the_page_is_made_by_the_worker(client, staff, celer
         reverse("followup:report_order"),
         {
             "period": "2026H1",
-            "teams": [staff["team"].pk],
-            "tracks": ["2"],
+            "team": staff["team"].pk,
+            "track": "2",
         },
     )
     assert response.status_code == 302

@@ -44,7 +44,7 @@ def set_today(monkeypatch, day: datetime.date) -> None:
 
 
 def order(user, teams, **overrides):
-    parameters = {**H1_2026, "team_ids": [team.pk for team in teams], "tracks": []}
+    parameters = {**H1_2026, "team_ids": [team.pk for team in teams], "tracks": [2]}
     parameters.update(overrides)
     return ordering.order_report(user=user, **parameters)
 
@@ -55,17 +55,29 @@ def order(user, teams, **overrides):
 def test_a_manager_cannot_order_a_report_for_another_team(manager, team, other_team):
     with pytest.raises(ValidationError) as refused:
         order(manager, [other_team])
-    assert "teams" in refused.value.message_dict
-    with pytest.raises(ValidationError):
-        order(manager, [team, other_team])
+    assert refused.value.message_dict == {
+        "team": ["Du kan bara beställa rapporter för ditt eget team."]
+    }
     assert ReportRequest.objects.count() == 0
     assert list(order(manager, [team]).teams.all()) == [team]
 
 
-def test_an_administrator_orders_for_any_team(team, other_team):
+def test_an_administrator_orders_for_any_team_one_at_a_time(team, other_team):
     admin = UserFactory(admin=True, team=team)
-    report = order(admin, [team, other_team])
-    assert set(report.teams.all()) == {team, other_team}
+    assert list(order(admin, [other_team]).teams.all()) == [other_team]
+    # Two teams together, less one of them, would give the other (ADR 0013).
+    with pytest.raises(ValidationError) as refused:
+        order(admin, [team, other_team])
+    assert refused.value.message_dict == {"team": ["En rapport gäller ett team."]}
+
+
+@pytest.mark.parametrize("tracks", [[], [1, 2], [1, 2, 3]])
+def test_a_report_covers_exactly_one_track(manager, team, tracks):
+    # All tracks less one, or two tracks less one, would give the rest (ADR 0013).
+    with pytest.raises(ValidationError) as refused:
+        order(manager, [team], tracks=tracks)
+    assert refused.value.message_dict == {"track": ["En rapport gäller ett spår."]}
+    assert ReportRequest.objects.count() == 0
 
 
 def test_the_form_offers_the_managers_own_team_only_and_preselects_it(
@@ -73,21 +85,21 @@ def test_the_form_offers_the_managers_own_team_only_and_preselects_it(
 ):
     client.force_login(manager)
     form = client.get(reverse("followup:report_order")).context["form"]
-    assert list(form.fields["teams"].queryset) == [team]
-    assert form.fields["teams"].initial == [team.pk]
+    assert list(form.fields["team"].queryset) == [team]
+    assert form.fields["team"].initial == team.pk
     response = client.post(
-        reverse("followup:report_order"), {"period": "2026H1", "teams": [other_team.pk]}
+        reverse("followup:report_order"), {"period": "2026H1", "team": other_team.pk, "track": 2}
     )
     assert response.status_code == 200
-    assert "teams" in response.context["form"].errors
+    assert "team" in response.context["form"].errors
     assert ReportRequest.objects.count() == 0
 
 
 def test_the_form_offers_an_administrator_every_team_and_preselects_none(client, team, other_team):
     client.force_login(UserFactory(admin=True, team=team))
     form = client.get(reverse("followup:report_order")).context["form"]
-    assert set(form.fields["teams"].queryset) == {team, other_team}
-    assert not form.fields["teams"].initial
+    assert set(form.fields["team"].queryset) == {team, other_team}
+    assert not form.fields["team"].initial
 
 
 # --- periods that cannot be subtracted from each other --------------------------------------
@@ -155,7 +167,7 @@ def test_ordering_while_the_job_service_is_down_says_the_report_waits(
     client.force_login(manager)
     response = client.post(
         reverse("followup:report_order"),
-        {"period": "2026H1", "teams": [team.pk]},
+        {"period": "2026H1", "team": team.pk, "track": 2},
         follow=True,
     )
     page = response.content.decode()
@@ -170,7 +182,9 @@ def test_ordering_with_the_job_service_up_says_it_is_ordered(client, manager, te
     monkeypatch.setattr(ordering.current_app, "send_task", lambda *a, **k: sent.append(a))
     client.force_login(manager)
     response = client.post(
-        reverse("followup:report_order"), {"period": "2026H1", "teams": [team.pk]}, follow=True
+        reverse("followup:report_order"),
+        {"period": "2026H1", "team": team.pk, "track": 2},
+        follow=True,
     )
     assert "jobbtjänsten" not in response.content.decode()
     assert len(sent) == 1

@@ -574,11 +574,11 @@ def test_the_manager_orders_through_the_page(
     client.force_login(staff["manager"])
     page = client.get(reverse("followup:report_order"))
     assert page.status_code == 200
-    assert 'type="checkbox"' in page.content.decode()
+    assert 'type="radio"' in page.content.decode()
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(
             reverse("followup:report_order"),
-            {"period": "2026H1", "teams": [team.pk], "tracks": ["2"]},
+            {"period": "2026H1", "team": team.pk, "track": "2"},
         )
     assert response.status_code == 302
     report = ReportRequest.objects.get()
@@ -595,7 +595,7 @@ def test_a_period_that_ends_before_it_starts_is_refused(client, team, staff):
     client.force_login(staff["manager"])
     response = client.post(
         reverse("followup:report_order"),
-        {"period_start": "2026-06-30", "period_end": "2026-01-01", "teams": [team.pk]},
+        {"period_start": "2026-06-30", "period_end": "2026-01-01", "team": team.pk, "track": 2},
     )
     assert response.status_code == 200
     assert ReportRequest.objects.count() == 0
