@@ -366,11 +366,15 @@ def hourly_assumptions(parameters: SavingsParameters | None) -> calc.HourlyAssum
 
 
 def level_movements(scope: Scope) -> list[dict]:
-    """People per (level before, level after) of the decision. One query."""
+    """People per (level before, level after) of the decision; no level before is level 0
+    (``calc.NO_LEVEL``). One query."""
     return list(
         cohort(scope)
-        .filter(decision__level_before__isnull=False, decision__level_after__isnull=False)
-        .values(before=F("decision__level_before"), after=F("decision__level_after"))
+        .filter(decision__level_after__isnull=False)
+        .values(
+            before=Coalesce(F("decision__level_before"), calc.NO_LEVEL),
+            after=F("decision__level_after"),
+        )
         .annotate(people=Count("citizen", distinct=True), cases=Count("pk"))
         .order_by("before", "after")
     )
@@ -415,9 +419,10 @@ def level_figures(
         .annotate(value=Sum("minutes"))
         .values("value")[:1]
     )
+    # A case with no level before counts as level 0 (``calc.NO_LEVEL``).
     rows = list(
         cohort(scope)
-        .filter(decision__level_before__isnull=False, decision__level_after__isnull=False)
+        .filter(decision__level_after__isnull=False)
         .annotate(therapist_minutes=Coalesce(Subquery(therapist_minutes), 0))
         .order_by("pk")
         .values_list(
@@ -440,7 +445,8 @@ def level_figures(
     for pk, before, after, minutes, decided_on in rows:
         version = version_valid_on(versions, decided_on)
         prices = prices_of.get(version.pk) if version else None
-        if prices and before in prices.levels and after in prices.levels:
+        before = calc.NO_LEVEL if before is None else before
+        if prices and prices.prices(before) and after in prices.levels:
             priced.append(
                 calc.LevelCase(
                     case_id=str(pk),

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from followup import charts, indicators
+from followup import calc, charts, indicators
 from followup.indicators import Scope, small_cell
 from followup.models import PositiveExample, ReportRequest
 from followup.reports import redaction, rows
@@ -59,7 +59,12 @@ def positive_examples(scope: Scope) -> list[str]:
     ]
 
 
-def build_context(scope: Scope, *, created_at: datetime.datetime | None = None) -> dict:
+def build_context(
+    scope: Scope,
+    *,
+    created_at: datetime.datetime | None = None,
+    therapist_cost: calc.TherapistCost = "once",
+) -> dict:
     """Everything the PDF template shows, as display strings (Swedish)."""
     figures = indicators.compute(scope)
     with translation.override("sv"):
@@ -88,13 +93,13 @@ def build_context(scope: Scope, *, created_at: datetime.datetime | None = None) 
             "service_rows": rows.service_rows(figures.services),
             "service_chart": service_chart(figures.services),
             "hourly_rows": rows.hourly_rows(hourly),
-            "levels": rows.level_context(figures),
+            "levels": rows.level_context(figures, therapist_cost),
             "vas_rows": rows.vas_rows(figures.vas),
             "vas_paired": small_cell(figures.vas["paired_n"]),
             "goal_rows": rows.goal_rows(figures.goals),
             "closure_rows": rows.closure_rows(figures.closures),
             "examples": examples,
-            "assumptions": rows.assumption_rows(figures),
+            "assumptions": rows.assumption_rows(figures, therapist_cost),
             "annex": rows.annex(figures),
         }
 

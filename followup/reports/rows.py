@@ -146,7 +146,20 @@ def hourly_rows(result: calc.HourlyResult) -> list[dict]:
     return [{"label": label, "value": value} for label, value in rows]
 
 
-def level_context(figures: Indicators) -> dict:
+# The two ways of charging the therapist's cost in the level model, as the report states them.
+THERAPIST_COST_TEXT = {
+    "once": "en gång per fall",
+    "monthly": "varje månad, som i Örebros rapport",
+}
+NET_FORMULA_TEXT = {
+    "once": "Nettoeffekt = månader × minskad ersättning − arbetsterapeutens kostnad",
+    "monthly": "Nettoeffekt = månader × (minskad ersättning − arbetsterapeutens kostnad)",
+}
+
+
+def level_context(figures: Indicators, therapist_cost: calc.TherapistCost = "once") -> dict:
+    """The level model's tables, with the therapist's cost charged by ``therapist_cost``
+    ("once" per case, or "monthly" as the Örebro report does)."""
     levels = figures.levels
     movements = [
         {
@@ -163,9 +176,16 @@ def level_context(figures: Indicators) -> dict:
         }
         for row in figures.movements
     ]
-    context: dict = {"movements": movements, "tariff": levels.tariff, "rows": []}
+    context: dict = {
+        "movements": movements,
+        "tariff": levels.tariff,
+        "rows": [],
+        "therapist_cost": THERAPIST_COST_TEXT[therapist_cost],
+        "formula": NET_FORMULA_TEXT[therapist_cost],
+    }
     result = levels.result
     if result is not None:
+        result = calc.with_therapist_cost(result, therapist_cost)
         n = result.citizens
         context["rows"] = [
             {"label": "Antal fall med nivåer i taxan", "value": small_cell(n)},
@@ -176,6 +196,10 @@ def level_context(figures: Indicators) -> dict:
             {
                 "label": "Arbetsterapeutens kostnad",
                 "value": masked(n, calc.format_kr(result.therapist_cost_kr)),
+            },
+            {
+                "label": "Arbetsterapeutens kostnad räknas",
+                "value": THERAPIST_COST_TEXT[therapist_cost],
             },
         ] + [
             {
@@ -269,7 +293,7 @@ def annex(figures: Indicators) -> dict:
     return {"teams": team_rows, "months": months}
 
 
-def assumption_rows(figures: Indicators) -> list[dict]:
+def assumption_rows(figures: Indicators, therapist_cost: calc.TherapistCost = "once") -> list[dict]:
     hourly = indicators.hourly_assumptions(figures.parameters)
     parameters = figures.parameters
     levels = figures.levels
@@ -309,9 +333,10 @@ def assumption_rows(figures: Indicators) -> list[dict]:
             "Arbetsterapeutens kostnad per timme",
             f"{calc.format_kr_price(levels.assumptions.therapist_hourly_cost)}/h",
         ),
+        ("Arbetsterapeutens kostnad räknas", THERAPIST_COST_TEXT[therapist_cost]),
         (
-            "Arbetsterapeutens kostnad räknas",
-            "en gång per fall" if levels.assumptions.therapist_cost == "once" else "varje månad",
+            "Nivå före saknas",
+            "räknas som nivå 0 (ingen ersättning om taxan inte prissätter nivå 0)",
         ),
         (
             "Taxa (nivåmodellen)",
