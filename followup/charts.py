@@ -26,9 +26,53 @@ PALETTE = ("#9db4d3", "#16365f", "#c8553d", "#5b8c5a")
 
 @dataclass(frozen=True)
 class Series:
+    """One bar per category. A value of None is a hidden figure: no bar, and its text from
+    ``texts`` (the table's "<5" or "–") where the bar's value would be."""
+
     label: str
-    values: Sequence[int | float | Decimal]
+    values: Sequence[int | float | Decimal | None]
     colour: str = ""
+    texts: Sequence[str] | None = None
+
+
+# Each series is told apart by a pattern as well as by its colour, so a chart printed in
+# grey (or read without colour) still shows which bar is which.
+PATTERNS = ("", "hatch", "dots", "cross")
+
+
+def _pattern_defs(chart_id: str, count: int) -> list[str]:
+    defs = []
+    for index in range(count):
+        kind = PATTERNS[index % len(PATTERNS)]
+        pattern_id = quoteattr(f"{chart_id}-pattern-{index}")
+        if kind == "hatch":
+            mark = '<path d="M0,6 L6,0" stroke="#ffffff" stroke-width="1.5"/>'
+        elif kind == "dots":
+            mark = '<circle cx="3" cy="3" r="1.2" fill="#ffffff"/>'
+        elif kind == "cross":
+            mark = '<path d="M0,3 L6,3 M3,0 L3,6" stroke="#ffffff" stroke-width="1.2"/>'
+        else:
+            continue
+        defs.append(
+            f'<pattern id={pattern_id} width="6" height="6" patternUnits="userSpaceOnUse">'
+            f"{mark}</pattern>"
+        )
+    return ["<defs>", *defs, "</defs>"] if defs else []
+
+
+def _pattern_box(x: float, y: float, width: float, height: float, fill: str) -> str:
+    """The pattern drawn over a bar (a path, so that the bars stay the chart's rects)."""
+    return (
+        f'<path d="M{_number(x)},{_number(y)} h{_number(width)} v{_number(height)}'
+        f' h{_number(-width)} z" fill={quoteattr(fill)}/>'
+    )
+
+
+def _overlay(chart_id: str, index: int) -> str:
+    """The pattern fill drawn over a bar or a legend key of series ``index``, or ''."""
+    if not PATTERNS[index % len(PATTERNS)]:
+        return ""
+    return f"url(#{chart_id}-pattern-{index})"
 
 
 def _number(value: float) -> str:
@@ -37,7 +81,9 @@ def _number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _label(value: int | float | Decimal) -> str:
+def _label(value: int | float | Decimal | None) -> str:
+    if value is None:
+        return "–"
     number = float(value)
     if number == int(number):
         return group_thousands(int(number))
@@ -88,15 +134,22 @@ def grouped_bar_chart(
     margin_left, margin_right, margin_top, margin_bottom = 56, 12, 40, 48
     plot_width = width - margin_left - margin_right
     plot_height = height - margin_top - margin_bottom
-    top = nice_ceiling(max((float(v) for s in series for v in s.values), default=0))
+    top = nice_ceiling(
+        max((float(v) for s in series for v in s.values if v is not None), default=0)
+    )
     ticks = 5
 
     def y(value: float) -> float:
         return margin_top + plot_height - plot_height * value / top
 
+    def text_of(s: Series, i: int) -> str:
+        if s.values[i] is None and s.texts is not None:
+            return s.texts[i]
+        return _label(s.values[i])
+
     if not description:
         description = "; ".join(
-            f"{category}: " + ", ".join(f"{s.label.lower()} {_label(s.values[i])}" for s in series)
+            f"{category}: " + ", ".join(f"{s.label.lower()} {text_of(s, i)}" for s in series)
             for i, category in enumerate(categories)
         )
         if unit:
@@ -109,6 +162,7 @@ def grouped_bar_chart(
         f' font-family={quoteattr(FONT)} font-size="10">',
         f"<title id={quoteattr(title_id)}>{escape(title)}</title>",
         f"<desc id={quoteattr(desc_id)}>{escape(description)}</desc>",
+        *_pattern_defs(chart_id, len(series)),
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
     ]
     # Grid lines and the value axis.
@@ -135,6 +189,8 @@ def grouped_bar_chart(
             f'<rect x="{_number(legend_x)}" y="10" width="12" height="12" fill={quoteattr(colour)}'
             f' stroke="#333333" stroke-width="0.5"/>'
         )
+        if _overlay(chart_id, index):
+            parts.append(_pattern_box(legend_x, 10, 12, 12, _overlay(chart_id, index)))
         parts.append(
             f'<text x="{_number(legend_x + 16)}" y="20" fill="#111111">{escape(s.label)}</text>'
         )
@@ -147,16 +203,24 @@ def grouped_bar_chart(
             bars_left = group_left + (group_width - bar_width * len(series)) / 2
             for index, s in enumerate(series):
                 colour = s.colour or PALETTE[index % len(PALETTE)]
-                value = float(s.values[i])
+                raw = s.values[i]
+                value = 0.0 if raw is None else float(raw)
                 bar_top = y(value)
                 x = bars_left + bar_width * index
                 bar_height = margin_top + plot_height - bar_top
-                parts.append(
-                    f'<rect x="{_number(x)}" y="{_number(bar_top)}" width="{_number(bar_width)}"'
-                    f' height="{_number(bar_height)}" fill={quoteattr(colour)}'
-                    f' stroke="#333333" stroke-width="0.5"/>'
-                )
-                label = _label(value)
+                if raw is not None:
+                    parts.append(
+                        f'<rect x="{_number(x)}" y="{_number(bar_top)}"'
+                        f' width="{_number(bar_width)}" height="{_number(bar_height)}"'
+                        f' fill={quoteattr(colour)} stroke="#333333" stroke-width="0.5"/>'
+                    )
+                    if _overlay(chart_id, index):
+                        parts.append(
+                            _pattern_box(
+                                x, bar_top, bar_width, bar_height, _overlay(chart_id, index)
+                            )
+                        )
+                label = text_of(s, i)
                 # Small enough to stay above its own bar (a digit is about 0.64 em wide).
                 size = min(8.0, (bar_width + 2) / (0.64 * max(len(label), 1)))
                 parts.append(

@@ -128,19 +128,38 @@ class Scope:
     period_end: datetime.date
     team_ids: tuple[int, ...] = ()
     tracks: tuple[int, ...] = ()
+    # The citizens' home-care areas (``Citizen.home_care_area``); none chosen: all.
+    home_care_areas: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "team_ids", tuple(sorted({int(t) for t in self.team_ids})))
         object.__setattr__(self, "tracks", tuple(sorted({int(t) for t in self.tracks})))
+        object.__setattr__(
+            self, "home_care_areas", tuple(sorted({int(a) for a in self.home_care_areas}))
+        )
 
     def applications(self) -> QuerySet[Application]:
-        """The chosen teams' applications, in the chosen tracks (none chosen: all)."""
+        """The chosen teams' applications, in the chosen tracks and home-care areas (none
+        chosen: all)."""
         applications = Application.objects.all()
         if self.team_ids:
             applications = applications.filter(team_id__in=self.team_ids)
         if self.tracks:
             applications = applications.filter(track_assignment__track__in=self.tracks)
+        if self.home_care_areas:
+            applications = applications.filter(citizen__home_care_area__in=self.home_care_areas)
         return applications
+
+    def cache_key(self, on: datetime.date) -> str:
+        """The key of this scope's figures as computed on the day ``on``."""
+        parts = [
+            f"{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}",
+            ",".join(map(str, self.team_ids)),
+            ",".join(map(str, self.tracks)),
+            ",".join(map(str, self.home_care_areas)),
+            f"{on:%Y%m%d}",
+        ]
+        return "indicators:" + ":".join(parts)
 
 
 def cohort(scope: Scope) -> QuerySet[Application]:
@@ -622,4 +641,363 @@ def compute(scope: Scope) -> Indicators:
         goals=goal_attainment(scope),
         closures=closures(scope),
         team_months=by_team_and_month(scope),
+    )
+
+
+# --- the manager's dashboard ---------------------------------------------------------------
+# Each function answers with grouped aggregates in a fixed number of queries. Which cases
+# each figure counts is said in its docstring; the tables with their suppression are in
+# followup/tables.py.
+
+# A follow-up done within this many days after its due date is on time.
+FOLLOW_UP_GRACE_DAYS = 14
+COHORT_MONTHS = (3, 6, 12)
+TRAJECTORY = "trajectory"
+
+
+def has_home_care_areas() -> bool:
+    """Whether citizens have a home-care area (``Citizen.home_care_area``)."""
+    from assessments.models import Citizen
+
+    return any(f.name == "home_care_area" for f in Citizen._meta.get_fields())
+
+
+def months_of(scope: Scope) -> list[datetime.date]:
+    """The first day of every month of the period."""
+    month = scope.period_start.replace(day=1)
+    months = []
+    while month <= scope.period_end:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _month_key(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return value.replace(day=1)
+
+
+def received(scope: Scope) -> QuerySet[Application]:
+    """Applications received in the period."""
+    return scope.applications().filter(
+        received_on__gte=scope.period_start, received_on__lte=scope.period_end
+    )
+
+
+def monthly_flow(scope: Scope) -> list[dict]:
+    """Per month: applications received (and their people) and joint visits done (and
+    their people). Two queries."""
+    from django.db.models.functions import TruncDate
+
+    applications = {
+        _month_key(row["month"]): row
+        for row in received(scope)
+        .annotate(month=TruncMonth("received_on"))
+        .values("month")
+        .annotate(cases=Count("pk"), people=Count("citizen", distinct=True))
+        .order_by()
+    }
+    day = TruncDate("scheduled_at")
+    visits = {
+        _month_key(row["month"]): row
+        for row in JointVisit.objects.filter(
+            application__in=scope.applications().values("pk"), status=JointVisit.Status.DONE
+        )
+        .annotate(day=day)
+        .filter(day__gte=scope.period_start, day__lte=scope.period_end)
+        .annotate(month=TruncMonth("day"))
+        .values("month")
+        .annotate(visits=Count("pk"), people=Count("application__citizen", distinct=True))
+        .order_by()
+    }
+    empty: dict = {}
+    return [
+        {
+            "month": month,
+            "received": applications.get(month, empty).get("cases", 0),
+            "received_people": applications.get(month, empty).get("people", 0),
+            "visits": visits.get(month, empty).get("visits", 0),
+            "visit_people": visits.get(month, empty).get("people", 0),
+        }
+        for month in months_of(scope)
+    ]
+
+
+def percentile(values: list[int], fraction: float) -> float | None:
+    """The ``fraction`` percentile with linear interpolation (PostgreSQL's
+    ``percentile_cont``); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * fraction
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def waiting_days(scope: Scope) -> dict[str, dict]:
+    """Days from receipt to the first joint visit done and to the decision, for the
+    applications received in the period that have got that far: n, median and the 90th
+    percentile. One query (the day differences only, as whole numbers)."""
+    first_visit = Subquery(
+        JointVisit.objects.filter(application=OuterRef("pk"), status=JointVisit.Status.DONE)
+        .order_by("scheduled_at")
+        .values("scheduled_at")[:1]
+    )
+    from django.utils import timezone
+
+    to_visit, to_decision = [], []
+    for received_on, visited_at, decided_on in (
+        received(scope)
+        .annotate(first_visit=first_visit)
+        .values_list("received_on", "first_visit", "decision__decided_on")
+    ):
+        if visited_at is not None:
+            to_visit.append((timezone.localtime(visited_at).date() - received_on).days)
+        if decided_on is not None:
+            to_decision.append((decided_on - received_on).days)
+
+    def summary(days: list[int]) -> dict:
+        return {"n": len(days), "median": percentile(days, 0.5), "p90": percentile(days, 0.9)}
+
+    return {"to_visit": summary(to_visit), "to_decision": summary(to_decision)}
+
+
+def needs_levels(scope: Scope) -> dict:
+    """Needs levels of the cases decided in the period: the mean level at the decision and
+    at the follow-ups done, and the grid of (level at the decision, level at a follow-up)
+    with follow-ups and people per cell. Three queries."""
+    cases = cohort(scope)
+    at_decision = cases.filter(decision__level_after__isnull=False).aggregate(
+        mean=Avg("decision__level_after"), n=Count("pk"), people=Count("citizen", distinct=True)
+    )
+    follow_ups = FollowUp.objects.filter(
+        application__in=cases.values("pk"),
+        status=FollowUp.Status.DONE,
+        level_now__isnull=False,
+    )
+    at_follow_up = follow_ups.aggregate(
+        mean=Avg("level_now"), n=Count("pk"), people=Count("application__citizen", distinct=True)
+    )
+    grid = list(
+        follow_ups.filter(application__decision__level_after__isnull=False)
+        .values(before=F("application__decision__level_after"), after=F("level_now"))
+        .annotate(follow_ups=Count("pk"), people=Count("application__citizen", distinct=True))
+        .order_by("before", "after")
+    )
+    return {"at_decision": at_decision, "at_follow_up": at_follow_up, "grid": grid}
+
+
+def closures_in_period(scope: Scope) -> list[dict]:
+    """Cases closed in the period, by reason (cases and people). One query."""
+    return list(
+        CaseClosure.objects.filter(
+            application__in=scope.applications().values("pk"),
+            closed_on__gte=scope.period_start,
+            closed_on__lte=scope.period_end,
+        )
+        .values("reason")
+        .annotate(cases=Count("pk"), people=Count("application__citizen", distinct=True))
+        .order_by("reason")
+    )
+
+
+def follow_up_timeliness(scope: Scope, today: datetime.date) -> dict[str, dict]:
+    """Follow-ups due in the period (up to ``today``): done on time (by the due date plus
+    ``FOLLOW_UP_GRACE_DAYS``), done late, and overdue (not done, past the grace days).
+    Follow-ups and people of each. One query."""
+    from django.db.models import DateField, ExpressionWrapper
+
+    grace = datetime.timedelta(days=FOLLOW_UP_GRACE_DAYS)
+    deadline = ExpressionWrapper(F("due_on") + grace, output_field=DateField())
+    done = Q(status=FollowUp.Status.DONE)
+    on_time = done & Q(LessThanOrEqual(F("done_on"), deadline))
+    late = done & ~Q(LessThanOrEqual(F("done_on"), deadline))
+    overdue = ~done & Q(due_on__lt=today - grace)
+    people = "application__citizen"
+    row = FollowUp.objects.filter(
+        application__in=scope.applications().values("pk"),
+        due_on__gte=scope.period_start,
+        due_on__lte=min(scope.period_end, today),
+    ).aggregate(
+        on_time=Count("pk", filter=on_time),
+        on_time_people=Count(people, distinct=True, filter=on_time),
+        late=Count("pk", filter=late),
+        late_people=Count(people, distinct=True, filter=late),
+        overdue=Count("pk", filter=overdue),
+        overdue_people=Count(people, distinct=True, filter=overdue),
+    )
+    return {
+        key: {"follow_ups": row[key], "people": row[f"{key}_people"]}
+        for key in ("on_time", "late", "overdue")
+    }
+
+
+def _latest_attainment():
+    return Subquery(
+        GoalAttainment.objects.filter(goal=OuterRef("pk"))
+        .order_by("-follow_up__months", "-follow_up__due_on", "-pk")
+        .values("attainment")[:1]
+    )
+
+
+def goal_attainment_by(scope: Scope, group: str) -> list[dict]:
+    """Goals of the cases decided in the period by their latest attainment (None: not
+    followed up yet) per life area, case officer or home-care area: goals and people per
+    cell. One query."""
+    goals = Goal.objects.filter(application__in=cohort(scope).values("pk")).annotate(
+        latest=_latest_attainment()
+    )
+    if group == "case_officer":
+        rows = goals.values(
+            "latest",
+            first=F("application__case_officer__first_name"),
+            last=F("application__case_officer__last_name"),
+            key=F("application__case_officer__pk"),
+        )
+    elif group == "life_area":
+        rows = goals.values("latest", name=F("life_area__name"), key=F("life_area__sort_order"))
+    else:
+        rows = goals.values(
+            "latest",
+            name=F("application__citizen__home_care_area__name"),
+            key=F("application__citizen__home_care_area__pk"),
+        )
+    result = []
+    for row in rows.annotate(
+        goals=Count("pk"), people=Count("application__citizen", distinct=True)
+    ).order_by():
+        name = row.get("name")
+        if group == "case_officer":
+            name = f"{row['first']} {row['last']}"
+        result.append(
+            {
+                "group": name,
+                "key": row["key"],
+                "latest": row["latest"],
+                "goals": row["goals"],
+                "people": row["people"],
+            }
+        )
+    return sorted(result, key=lambda r: (r["key"] is None, r["key"] or 0, r["group"] or ""))
+
+
+def _latest_result(instrument: str, occasion: str, key: str | None = None):
+    results = InstrumentResult.objects.filter(
+        application=OuterRef("pk"), instrument=instrument, occasion=occasion
+    ).order_by("-recorded_at", "-pk")
+    if key is None:
+        return Subquery(results.values("score")[:1])
+    return Subquery(
+        results.annotate(value=Cast(KT(f"answers__{key}"), FloatField())).values("value")[:1]
+    )
+
+
+def trajectories(scope: Scope) -> list[dict]:
+    """The cases decided in the period by förlopp (1–3, the latest at the assessment; None:
+    not recorded): people, and per förlopp the mean EQ-5D level sum (5–25) and EQ VAS
+    (0–100) at the visit and at the follow-up with their n. One query."""
+    assessment, follow_up = (
+        InstrumentResult.Occasion.ASSESSMENT,
+        InstrumentResult.Occasion.FOLLOW_UP,
+    )
+    cases = cohort(scope).annotate(
+        trajectory=_latest_result(TRAJECTORY, assessment),
+        sum_before=_latest_result(EQ5D5L, assessment),
+        sum_after=_latest_result(EQ5D5L, follow_up),
+        vas_before=_latest_result(EQ5D5L, assessment, "vas"),
+        vas_after=_latest_result(EQ5D5L, follow_up, "vas"),
+    )
+    aggregates: dict = {"people": Count("citizen", distinct=True)}
+    for name in ("sum_before", "sum_after", "vas_before", "vas_after"):
+        aggregates[f"{name}_mean"] = Avg(name)
+        aggregates[f"{name}_n"] = Count(
+            "citizen", distinct=True, filter=Q(**{f"{name}__isnull": False})
+        )
+    return list(cases.values("trajectory").annotate(**aggregates).order_by("trajectory"))
+
+
+def track3_cohort(scope: Scope) -> dict:
+    """Track 3 (intensive home rehabilitation), the cases decided in the period: granted
+    minutes per week at the decision and the minutes recorded at the follow-ups 3, 6 and 12
+    months on, with the people of each time point. Four queries."""
+    cases = cohort(scope).filter(track_assignment__track=Track.INTENSIVE_REHAB)
+    decided = GrantedService.objects.filter(decision__application__in=cases.values("pk")).aggregate(
+        minutes=Coalesce(Sum("minutes_per_week"), 0),
+    )
+    people = cases.aggregate(people=Count("citizen", distinct=True))["people"]
+    from followup.models import FollowUpService
+
+    done = FollowUp.objects.filter(
+        application__in=cases.values("pk"), status=FollowUp.Status.DONE, months__in=COHORT_MONTHS
+    )
+    people_at = dict(
+        done.values("months")
+        .annotate(people=Count("application__citizen", distinct=True))
+        .order_by()
+        .values_list("months", "people")
+    )
+    minutes_at = dict(
+        FollowUpService.objects.filter(follow_up__in=done.values("pk"))
+        .values("follow_up__months")
+        .annotate(minutes=Coalesce(Sum("minutes_per_week"), 0))
+        .order_by()
+        .values_list("follow_up__months", "minutes")
+    )
+    points = [{"months": 0, "people": people, "minutes": decided["minutes"]}]
+    for months in COHORT_MONTHS:
+        points.append(
+            {
+                "months": months,
+                "people": people_at.get(months, 0),
+                "minutes": minutes_at.get(months, 0),
+            }
+        )
+    return {"points": points}
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Every figure of the dashboard, computed on ``computed_on``."""
+
+    scope: Scope
+    computed_on: datetime.date
+    monthly: list[dict]
+    waiting: dict[str, dict]
+    services: list[ServiceRow]
+    parameters: SavingsParameters | None
+    levels: dict
+    closures: list[dict]
+    timeliness: dict[str, dict]
+    goals: dict[str, list[dict]]
+    trajectories: list[dict]
+    track3: dict
+    performed: list
+
+
+def granted_vs_performed(scope: Scope) -> list:
+    """Granted and performed minutes per service and month (``followup.performed``)."""
+    from followup import performed
+
+    return performed.granted_vs_performed(scope)
+
+
+def dashboard(scope: Scope, *, today: datetime.date) -> Dashboard:
+    """All the dashboard's figures; a fixed number of queries whatever the number of cases."""
+    groups = ["life_area", "case_officer"] + (["home_care_area"] if has_home_care_areas() else [])
+    return Dashboard(
+        scope=scope,
+        computed_on=today,
+        monthly=monthly_flow(scope),
+        waiting=waiting_days(scope),
+        services=services_applied_vs_granted(scope),
+        parameters=savings_parameters(scope.period_end),
+        levels=needs_levels(scope),
+        closures=closures_in_period(scope),
+        timeliness=follow_up_timeliness(scope, today),
+        goals={group: goal_attainment_by(scope, group) for group in groups},
+        trajectories=trajectories(scope),
+        track3=track3_cohort(scope),
+        performed=granted_vs_performed(scope),
     )

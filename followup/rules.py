@@ -10,6 +10,8 @@ def ordered_the_report(user, report):
 
 
 rules.add_perm("followup.view_overview", is_manager)
+# The indicator dashboard: aggregates of the manager's own teams (see followup/tables.py).
+rules.add_perm("followup.view_dashboard", is_manager)
 rules.add_perm("followup.record_follow_up", is_case_officer & in_users_team)
 # The case officer's own list of follow-ups (scoped to her cases by the selector).
 rules.add_perm("followup.view_my_follow_ups", is_case_officer)

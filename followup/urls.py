@@ -1,6 +1,7 @@
 from django.urls import path
 
 from followup.views import (
+    dashboard,
     follow_up,
     my_follow_ups,
     overview,
@@ -14,6 +15,8 @@ from followup.views import (
 app_name = "followup"
 urlpatterns = [
     path("overview/", overview.overview, name="overview"),
+    path("indicators/", dashboard.dashboard, name="dashboard"),
+    path("indicators/download/", dashboard.dashboard_download, name="dashboard_download"),
     path("follow-ups/", my_follow_ups.my_follow_ups, name="my_follow_ups"),
     path(
         "applications/<uuid:public_id>/follow-ups/next/",

@@ -39,6 +39,8 @@ OPEN_TO = {
     "import_status": {CASE_OFFICER},
     "my_follow_ups": {CASE_OFFICER},
     "overview": {MANAGER},
+    "dashboard": {MANAGER},
+    "dashboard_download": {MANAGER},
     "protected_identities": {MANAGER},
     "whatif": {MANAGER, ADMIN},
     "projection": {MANAGER, ADMIN},
