@@ -29,7 +29,9 @@ def test_a_manager_orders_and_downloads_the_pilot_report(
 
     page.get_by_role("link", name="Uppföljningsrapporter").click()
     page.get_by_label("Halvår").select_option(half_year.key)
-    expect(page.get_by_label("Team Norr")).to_be_checked()  # her only team, preselected
+    # Her only team, preselected; one track per report (ADR 0013).
+    expect(page.locator("#id_team option:checked")).to_have_text("Team Norr")
+    page.get_by_label("Spår 2: aktivitets- och funktionsbedömning före beslut").check()
     assert_accessible(page)
     page.get_by_role("button", name="Beställ rapporten").click()
 
