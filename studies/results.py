@@ -16,7 +16,8 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from followup.indicators import masked, percent, share_of_people, small_cell
+from followup import suppression
+from followup.indicators import masked, percent, small_cell
 
 from .models import Answer, NonResponseReason, Question, Respondent, Response, SampledCase, Study
 
@@ -27,6 +28,17 @@ class Table:
     title: str
     header: list[str]
     rows: list[list[str]] = field(default_factory=list)
+
+
+def counted(counts: list[int], total: int) -> tuple[list[str], str]:
+    """The parts of a total for display under the small-cell rule with complementary
+    suppression (``followup.suppression``): "<5" for a small part, "–" for one hidden so
+    that a small one cannot be worked out from the total; and the total."""
+    hidden = suppression.one_way(counts, total=total)
+    return (
+        [suppression.text(n, flag) for n, flag in zip(counts, hidden.cells, strict=True)],
+        suppression.text(total, hidden.total),
+    )
 
 
 def response_rate(answered: int, sampled: int) -> str:
@@ -103,15 +115,9 @@ def result_tables(study: Study) -> list[Table]:
     )
     for respondent in Respondent:
         done, dropped = answered(respondent), non_response(respondent)
+        parts, total = counted([done, dropped, sampled - done - dropped], sampled)
         summary.rows.append(
-            [
-                respondent_labels[respondent],
-                small_cell(sampled),
-                small_cell(done),
-                small_cell(dropped),
-                small_cell(sampled - done - dropped),
-                response_rate(done, sampled),
-            ]
+            [respondent_labels[respondent], total, *parts, response_rate(done, sampled)]
         )
     tables.append(summary)
 
@@ -120,10 +126,12 @@ def result_tables(study: Study) -> list[Table]:
         _("Non-responses by reason"),
         [_("Reason"), *(str(r.label) for r in Respondent)],
     )
-    for reason in NonResponseReason:
-        reasons.rows.append(
-            [str(reason.label), *(small_cell(non_response(r, reason)) for r in Respondent)]
-        )
+    columns = [
+        counted([non_response(r, reason) for reason in NonResponseReason], non_response(r))[0]
+        for r in Respondent
+    ]
+    for n, reason in enumerate(NonResponseReason):
+        reasons.rows.append([str(reason.label), *(column[n] for column in columns)])
     tables.append(reasons)
 
     questions = list(
@@ -161,11 +169,18 @@ def result_tables(study: Study) -> list[Table]:
                     ]
                 )
                 continue
-            total = sum(by_option[(question.pk, o.pk)] for o in question.options.all())
-            for option in question.options.all():
-                n = by_option[(question.pk, option.pk)]
+            options = list(question.options.all())
+            numbers = [by_option[(question.pk, o.pk)] for o in options]
+            total = sum(numbers)
+            hidden = suppression.one_way(numbers, total=answered(respondent)).cells
+            for option, n, flag in zip(options, numbers, hidden, strict=True):
                 table.rows.append(
-                    [question.text, option.label, small_cell(n), share_of_people(n, total)]
+                    [
+                        question.text,
+                        option.label,
+                        suppression.text(n, flag),
+                        suppression.share_text(n, total, flag),
+                    ]
                 )
         tables.append(table)
 
@@ -226,13 +241,13 @@ def _cut(study, key, names, paths, question_by_pk, option_label, respondent_labe
         for respondent in Respondent:
             done = responses[(group, respondent.value, Response.Status.ANSWERED)]
             dropped = responses[(group, respondent.value, Response.Status.NON_RESPONSE)]
+            parts, total = counted([done, dropped, groups[group] - done - dropped], groups[group])
             rates.rows.append(
                 [
                     _group_label(group, key),
                     respondent_labels[respondent],
-                    small_cell(groups[group]),
-                    small_cell(done),
-                    small_cell(dropped),
+                    total,
+                    *parts[:2],
                     response_rate(done, groups[group]),
                 ]
             )
@@ -256,14 +271,14 @@ def _cut(study, key, names, paths, question_by_pk, option_label, respondent_labe
         cells[(tuple(group), question_id, option_id)] += n
     for group in ordered:
         for question in question_by_pk.values():
-            for option in question.options.all():
-                n = cells[(group, question.pk, option.pk)]
+            options = list(question.options.all())
+            numbers = [cells[(group, question.pk, o.pk)] for o in options]
+            answered = responses[
+                (group, question.questionnaire.respondent, Response.Status.ANSWERED)
+            ]
+            parts, _total = counted(numbers, answered) if options else ([], "")
+            for option, shown in zip(options, parts, strict=True):
                 answers.rows.append(
-                    [
-                        _group_label(group, key),
-                        question.text,
-                        option_label[option.pk],
-                        small_cell(n),
-                    ]
+                    [_group_label(group, key), question.text, option_label[option.pk], shown]
                 )
     return [rates, answers]

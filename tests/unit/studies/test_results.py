@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from assessments.models import LifeArea
 from studies.models import Question
-from studies.results import result_tables
+from studies.results import counted, result_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +95,10 @@ def test_the_manager_downloads_the_results_as_csv_and_xlsx(client, manager, six_
     assert values[0][0] == "Urval och svar"
     assert values[2][1:6] == ["6", "<5", "<5", "<5", f"67{NBSP}%"]
     assert all(not (isinstance(v, str) and v.startswith("=")) for row in values for v in row)
+
+
+def test_a_part_that_would_give_away_a_small_one_is_hidden_too():
+    """20 sampled: 12 answered, 3 non-responses, 5 open. The 3 is small; shown with the 20
+    and the 12, the 5 would give it away, so it is hidden too ("–")."""
+    assert counted([12, 3, 5], 20) == (["12", "<5", "–"], "20")
+    assert counted([4, 1, 1], 6) == (["<5", "<5", "<5"], "6")
