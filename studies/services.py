@@ -56,7 +56,7 @@ def study_create(
         errors["sample_size"] = _("A sample has at least one case.")
     if seed is not None and not 0 <= seed <= MAX_SEED:
         errors["seed"] = _("The seed is a whole number from 0 to 2147483647.")
-    if errors:
+    if errors or actor.team_id is None:
         raise ValidationError(errors)
     latest = selectors.latest_questionnaires()
     return Study.objects.create(
