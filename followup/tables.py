@@ -107,7 +107,7 @@ def _bar_chart(
         categories=[table.rows[r][0].text for r in chosen],
         series=series,
         unit=unit,
-        chart_id=f"chart-{table.key}",
+        chart_id=f"indicator-{table.key}",
         width=max(640, 60 * len(chosen) * max(1, len(series) // 2)),
     )
 

@@ -101,6 +101,7 @@ def build_context(
             "examples": examples,
             "assumptions": rows.assumption_rows(figures, therapist_cost),
             "annex": rows.annex(figures),
+            "indicator_tables": rows.indicator_tables(scope, created.date()),
         }
 
 

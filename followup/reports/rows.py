@@ -367,5 +367,13 @@ def assumption_rows(figures: Indicators, therapist_cost: calc.TherapistCost = "o
     return [{"label": label, "value": value} for label, value in rows]
 
 
+def indicator_tables(scope, today: datetime.date) -> list:
+    """The dashboard's indicator tables and charts (``followup.tables``) for the report's
+    scope, with the same suppression; a fixed number of queries."""
+    from followup import tables
+
+    return tables.all_tables(indicators.dashboard(scope, today=today))
+
+
 def track_labels(tracks) -> list[str]:
     return [str(Track(int(track)).label) for track in sorted(tracks)] or [_("All tracks")]

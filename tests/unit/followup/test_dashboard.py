@@ -375,3 +375,13 @@ def test_the_overview_links_to_the_dashboard(client, demo_users):
     client.force_login(demo_users["enhetschef"])
     page = client.get(reverse("followup:overview")).content.decode()
     assert reverse("followup:dashboard") in page
+
+
+def test_the_pdf_report_has_the_same_tables_with_suppression(seven_cases, officer):
+    from followup.reports import rendering
+
+    html = rendering.render_report_html(rendering.build_context(scope_for(officer)))
+    assert "Väntetid i dagar" in html
+    assert '<th scope="row">Genomförd sent</th><td class="number">5</td>' in html
+    assert '<th scope="row">Försenad, inte genomförd</th><td class="number">&lt;5</td>' in html
+    assert 'id="indicator-waiting-title"' in html
