@@ -223,6 +223,21 @@ class ProjectionRowForm(forms.Form):
         for name, field in self.fields.items():
             field.label = _("%(column)s, row %(row)s") % {"column": field.label, "row": row}
             field.widget.attrs.setdefault("data-column", name)
+            if isinstance(field.widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(field.widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            field.widget.attrs["class"] = css
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
 
     def clean(self):
         data = super().clean()
@@ -246,6 +261,16 @@ class ProjectionRowForm(forms.Form):
 
 
 class BaseProjectionRowFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if forms.formsets.DELETION_FIELD_NAME in form.fields:
+            field = form.fields[forms.formsets.DELETION_FIELD_NAME]
+            field.label = _("%(column)s, row %(row)s") % {
+                "column": _("Leave out"),
+                "row": (index or 0) + 1,
+            }
+            field.widget.attrs["class"] = "form-check-input"
+
     def rows(self) -> list[ProjectionRowForm]:
         """The rows filled in and not left out (after validation)."""
         return [

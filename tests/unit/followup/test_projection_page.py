@@ -75,7 +75,7 @@ def test_a_manager_projects_typed_counts_with_every_assumption_beside_the_result
     assert "4,0–5,2\u00a0mnkr" in page
     assert "4\u00a0004\u00a0000–5\u00a0204\u00a0000\u00a0kr" in page
     assert "Boendestöd" in page
-    assert "40 timmar per invånare" in page or "40 h" in page
+    assert "40 timmar per medborgare" in page or "40 h" in page
     assert "20\u00a0000\u00a0kr per" in page
     assert "nivå 1 = 5\u00a0400\u00a0kr/månad" in page
 
@@ -132,7 +132,7 @@ def test_errors_are_shown_at_their_fields_with_the_row(client, demo_users):
     data = post_data(rows, therapist_hourly_cost="", tariff_text="1 = 5 400\nnivå två")
     page = client.post(URL, data, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert 'data-testid="error-summary"' in page
-    assert "Ange antal invånare." in page
+    assert "Ange antal medborgare." in page
     assert "rad 1" in page
     assert "Rad 2: skriv en nivå" in page
     assert "Ange arbetsterapeutens kostnad per timme." in page
