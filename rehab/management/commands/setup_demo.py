@@ -23,6 +23,7 @@ class Command(BaseCommand):
         generator = "generate_demo_cases" if citizens <= WALKED_UP_TO else "generate_data"
         call_command(generator, citizens=citizens, seed=seed, if_empty=True, stdout=self.stdout)
         call_command("load_pilot_cohort", stdout=self.stdout)
+        call_command("load_demo_study", stdout=self.stdout)
         # The daily job, so that follow-ups past their day show as due.
         call_command("mark_follow_ups_due", stdout=self.stdout)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
