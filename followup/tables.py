@@ -56,6 +56,8 @@ def _figure(text: str, value, n_people: int | None) -> Cell:
     """A figure that describes a group (a mean, minutes): not shown for fewer than five."""
     if suppression.is_small(n_people) or value is None:
         return Cell(MASKED)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     return Cell(text, value)
 
 
