@@ -10,17 +10,30 @@ from .models import Application
 
 
 class WorkQueueTable(tables.Table):
-    citizen = tables.Column(verbose_name=_("Citizen"), order_by=("sort_name",))
-    kind = tables.Column(verbose_name=_("Kind"))
-    received_on = tables.DateColumn(verbose_name=_("Received"), format="Y-m-d")
-    status = tables.Column(verbose_name=_("Status"))
-    applied_minutes = tables.Column(verbose_name=_("Applied min/week"), default="–")
-    visit_at = tables.Column(verbose_name=_("Joint visit"), default="–")
+    """The case officer's queue. Every sort ends in the case's id, so that the same order is
+    the same each time and the pages split the cases without repeating or losing any (many
+    cases share a day of receipt, a status or a therapist)."""
+
+    citizen = tables.Column(verbose_name=_("Citizen"), order_by=("sort_name", "pk"))
+    kind = tables.Column(verbose_name=_("Kind"), order_by=("kind", "pk"))
+    received_on = tables.DateColumn(
+        verbose_name=_("Received"), format="Y-m-d", order_by=("received_on", "pk")
+    )
+    status = tables.Column(verbose_name=_("Status"), order_by=("status", "pk"))
+    applied_minutes = tables.Column(
+        verbose_name=_("Applied min/week"), default="–", order_by=("applied_minutes", "pk")
+    )
+    visit_at = tables.Column(
+        verbose_name=_("Joint visit"), default="–", order_by=("visit_at", "pk")
+    )
     therapist = tables.Column(
-        verbose_name=_("Therapist"), default="–", order_by=("therapist__last_name",)
+        verbose_name=_("Therapist"),
+        default="–",
+        order_by=("therapist__last_name", "therapist__first_name", "pk"),
     )
     case_officer = tables.Column(
-        verbose_name=_("Case officer"), order_by=("case_officer__last_name",)
+        verbose_name=_("Case officer"),
+        order_by=("case_officer__last_name", "case_officer__first_name", "pk"),
     )
 
     class Meta:
