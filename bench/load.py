@@ -14,10 +14,12 @@ No dependency beyond the project's (threads and urllib).
 """
 
 import argparse
+import contextlib
 import http.cookiejar
 import os
 import random
 import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -36,6 +38,29 @@ DEMO_PASSWORD = "samrehab-demo"  # noqa: S105 - the documented demo password
 
 CASE_LINK = re.compile(r'href="(/(?:applications|citizens)/[0-9a-f-]{36}/)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def stop_process_group(process: subprocess.Popen, grace: float = 30) -> None:
+    """Stop gunicorn and every worker it started: SIGTERM to the whole group (the master
+    and its workers, which may be busy with requests), then SIGKILL to whatever of the group
+    is left after ``grace`` seconds, the workers included if the master went first."""
+    group = process.pid
+    try:
+        os.killpg(group, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)  # is anything of the group still running?
+        except ProcessLookupError:
+            break
+        process.poll()  # reap the master so that it does not linger as a zombie
+        time.sleep(0.2)
+    else:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
+    process.wait(timeout=10)
 
 
 def free_port() -> int:
@@ -174,6 +199,8 @@ def main() -> int:
         ],
         cwd=BASE_DIR,
         env=env,
+        # Its own process group, so that stopping it stops its workers too.
+        start_new_session=True,
     )
     try:
         for _ in range(100):
@@ -213,11 +240,7 @@ def main() -> int:
             thread.join(timeout=args.seconds + 2 * args.timeout + 10)
         wall = time.monotonic() - started
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_process_group(server)
 
     latencies = [elapsed * 1000 for _, status, elapsed in results if isinstance(status, int)]
     server_errors = sum(1 for _, s, _ in results if isinstance(s, int) and s >= 500)
