@@ -9,6 +9,7 @@ from assessments import services
 from assessments.models import Citizen, ServiceType
 from tests.unit.rehab.test_every_view_has_a_permission import walk
 from tests.unit.rehab.test_permission_matrix import url_for
+from tests.unit.studies.helpers import other_team_study_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,7 @@ def test_sql_meta_characters_in_search_are_harmless(client, officer, hostile_cas
 
 
 def test_every_post_without_a_csrf_token_is_refused(demo_users, other_team_objects):
+    other_team_objects = {**other_team_objects, **other_team_study_objects()}
     unprotected = []
     for username in ("handlaggare", "arbetsterapeut", "enhetschef", "admin"):
         client = Client(enforce_csrf_checks=True)
