@@ -8,7 +8,6 @@ redirects carry only the token.
 
 import secrets
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from ..accesslog import log_access, purpose_of
 from ..csv_export import SafeWriter
 from ..forms.access_log import FilterForm, PersonalNumberForm
 from ..models import AccessLogEntry
+from ..paging import keyset_page
 from ..permissions import permission_required
 from ..roles import Role
 
@@ -120,10 +120,17 @@ def access_log(request):
             token = _remember_citizen(request, citizen_form.citizen_ref)
             return redirect(_url_with(request, c=token))
     form, entries, token, citizen_ref = _filtered(request)
-    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    # Newer / older pages from the last row seen, not page numbers: the log is long.
+    page = keyset_page(
+        entries,
+        per_page=PER_PAGE,
+        older=request.GET.get("older"),
+        newer=request.GET.get("newer"),
+    )
     _annotate(page, selectors.citizen_facts([entry.citizen_ref for entry in page]))
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("older", None)
+    query.pop("newer", None)
     return render(
         request,
         "rehab/access_log.html",
@@ -143,7 +150,8 @@ def access_log(request):
 
 def _url_with(request, **changes) -> str:
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("older", None)
+    query.pop("newer", None)
     for key, value in changes.items():
         query.pop(key, None)
         if value:
