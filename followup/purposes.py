@@ -13,6 +13,7 @@ view_purposes.register(
         "followup:follow_up": _("Recorded a follow-up"),
         "followup:positive_example": _("Wrote a positive example"),
         "followup:whatif": _("Calculated savings (what if)"),
+        "followup:projection": _("Projected the effect of scaling up"),
         "followup:performed_import": _("Imported the provider's performed minutes"),
         "followup:report_order": _("Ordered a report"),
         "followup:report_status": _("Followed a report's progress"),
