@@ -301,7 +301,7 @@ def test_time_limited_decisions_come_up_for_review_in_the_queue(client, officer,
     url = reverse("assessments:work_queue")
     with CaptureQueriesContext(connection) as few:
         response = client.get(url, {"to_review": "on"})
-    rows = list(response.context["table"].page.object_list.data)
+    rows = [row.record for row in response.context["table"].page.object_list]
     assert [row.pk for row in rows] == [cases["19400307-3428"].pk]
     # A constant number of queries, however many cases are listed.
     for number in ("19300303-3333", "19310404-4445"):
@@ -318,7 +318,7 @@ def test_time_limited_decisions_come_up_for_review_in_the_queue(client, officer,
         )
     with CaptureQueriesContext(connection) as more:
         response = client.get(url, {"to_review": "on"})
-    assert len(response.context["table"].page.object_list.data) == 3
+    assert len(response.context["table"].page.object_list) == 3
     assert len(more) == len(few)
 
 

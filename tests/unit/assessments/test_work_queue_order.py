@@ -45,6 +45,24 @@ def test_thirty_cases_received_the_same_day_are_each_on_exactly_one_page(client,
     seen = []
     for page in (1, 2):
         response = client.get(reverse("assessments:work_queue"), {"sort": "status", "page": page})
-        seen += [row.pk for row in response.context["table"].page.object_list.data]
+        seen += [row.pk for row in [r.record for r in response.context["table"].page.object_list]]
     assert len(seen) == 30
     assert sorted(seen) == sorted(case.pk for case in cases)
+
+
+def test_the_queue_does_not_count_all_its_cases(client, officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(30):
+        received_case(officer=officer)
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("assessments:work_queue"), {"page": 2})
+    assert [row.pk for row in [r.record for r in response.context["table"].page.object_list]]
+    plain_counts = [
+        q["sql"] for q in queries if q["sql"].startswith('SELECT COUNT(*) AS "__count"')
+    ]
+    assert plain_counts == []
+    html = response.content.decode()
+    assert "?page=1" in html or "page=1" in html

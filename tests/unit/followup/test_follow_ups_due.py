@@ -127,7 +127,7 @@ def test_the_queue_filter_lists_the_cases_its_count_shows(client, officer, thera
     flow.follow_ups_fall_due(today=timezone.localdate())
     client.force_login(officer)
     response = client.get(reverse("assessments:work_queue"), {"status": "follow_up_due"})
-    rows = list(response.context["table"].page.object_list.data)
+    rows = [row.record for row in response.context["table"].page.object_list]
     assert [row.pk for row in rows] == [due.pk]
     assert response.context["counts"]["follow_up_due"] == 1
     with translation.override("sv"):
