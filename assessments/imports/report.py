@@ -56,49 +56,6 @@ class RowErrors:
             (row.row_number, column, message) for row in self.rows for column, message in row.errors
         ]
 
-    # The counts the import page shows, the same for a check kept by a worker.
-    @property
-    def row_count(self) -> int:
-        return len(self.rows)
-
-    @property
-    def importable_count(self) -> int:
-        return len(self.importable_rows)
-
-    @property
-    def invalid_count(self) -> int:
-        return len(self.invalid_rows)
-
-    @property
-    def duplicate_count(self) -> int:
-        return len(self.duplicate_rows)
-
-    @property
-    def error_count(self) -> int:
-        return sum(len(row.errors) for row in self.rows)
-
-    @property
-    def duplicate_row_numbers(self) -> list[int]:
-        return [row.row_number for row in self.duplicate_rows[:DUPLICATES_SHOWN]]
-
-    def summary(self, *, max_errors: int) -> dict:
-        """What the page shows of this check, as JSON (messages as text in the active
-        language), for a check made by a worker."""
-        return {
-            "row_count": self.row_count,
-            "importable_count": self.importable_count,
-            "invalid_count": self.invalid_count,
-            "duplicate_count": self.duplicate_count,
-            "duplicate_row_numbers": self.duplicate_row_numbers,
-            "file_errors": [str(message) for message in self.file_errors],
-            "unknown_columns": [str(name) for name in self.unknown_columns],
-            "errors": [
-                [row, str(column), str(message)]
-                for row, column, message in self.errors[:max_errors]
-            ],
-            "error_count": self.error_count,
-        }
-
 
 @dataclass
 class CheckSummary:
@@ -146,3 +103,46 @@ class ImportReport(RowErrors):
     @property
     def importable_rows(self) -> list[RowResult]:
         return [row for row in self.rows if row.is_valid and not row.is_duplicate]
+
+    # The counts the import page shows, the same for a check kept by a worker.
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def importable_count(self) -> int:
+        return len(self.importable_rows)
+
+    @property
+    def invalid_count(self) -> int:
+        return len(self.invalid_rows)
+
+    @property
+    def duplicate_count(self) -> int:
+        return len(self.duplicate_rows)
+
+    @property
+    def error_count(self) -> int:
+        return sum(len(row.errors) for row in self.rows)
+
+    @property
+    def duplicate_row_numbers(self) -> list[int]:
+        return [row.row_number for row in self.duplicate_rows[:DUPLICATES_SHOWN]]
+
+    def summary(self, *, max_errors: int) -> dict:
+        """What the page shows of this check, as JSON (messages as text in the active
+        language), for a check made by a worker."""
+        return {
+            "row_count": self.row_count,
+            "importable_count": self.importable_count,
+            "invalid_count": self.invalid_count,
+            "duplicate_count": self.duplicate_count,
+            "duplicate_row_numbers": self.duplicate_row_numbers,
+            "file_errors": [str(message) for message in self.file_errors],
+            "unknown_columns": [str(name) for name in self.unknown_columns],
+            "errors": [
+                [row, str(column), str(message)]
+                for row, column, message in self.errors[:max_errors]
+            ],
+            "error_count": self.error_count,
+        }
