@@ -85,6 +85,6 @@ def other_team_study_objects() -> dict:
     assert other.team == team
     services.sample_draw(study=other, actor=manager)
     return {
-        "studier": other.public_id,
-        "studiefall": SampledCase.objects.get(study=other).public_id,
+        "studies": other.public_id,
+        "study-cases": SampledCase.objects.get(study=other).public_id,
     }

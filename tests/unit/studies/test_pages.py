@@ -54,7 +54,7 @@ def test_the_manager_defines_a_study_and_draws_its_sample(client, manager, offic
     detail = response.url
     page = client.get(detail)
     assert "Urvalet har inte dragits än." in page.content.decode()
-    response = client.post(detail + "urval/")
+    response = client.post(detail + "sample/")
     assert response.status_code == 302
     page = client.get(detail).content.decode()
     assert "Urvalet drogs: 1 ärenden." in page
