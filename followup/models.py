@@ -265,6 +265,13 @@ class ReportRequest(models.Model):
     period_end = models.DateField(_("to"))
     teams = models.ManyToManyField(Team, verbose_name=_("teams"))
     tracks = models.JSONField(_("tracks"), default=list)
+    # How the level model charges the therapist's cost (``followup.calc.TherapistCost``).
+    therapist_cost = models.CharField(
+        _("therapist cost"),
+        max_length=7,
+        choices=[("once", _("Once per case")), ("monthly", _("Every month"))],
+        default="once",
+    )
     # The same parameters ordered again give this same request (one report).
     request_key = models.CharField(max_length=64)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

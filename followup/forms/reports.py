@@ -37,6 +37,18 @@ class ReportOrderForm(forms.Form):
         ),
     )
 
+    therapist_cost = forms.ChoiceField(
+        label=_("The therapist's cost in the level model"),
+        choices=[
+            ("once", _("Once per case (the hours of the rehabilitation)")),
+            ("monthly", _("Every month of the period compared (as the Örebro report counts)")),
+        ],
+        initial="once",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("The report states which one it used."),
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         offered = periods.ended_periods(timezone.localdate())
@@ -54,6 +66,7 @@ class ReportOrderForm(forms.Form):
             Field("period", wrapper_class="col-sm-8 col-lg-5"),
             Field("team", wrapper_class="col-sm-8 col-lg-5"),
             Field("track"),
+            Field("therapist_cost"),
             Submit("order", _("Order the report")),
         )
 
@@ -65,4 +78,5 @@ class ReportOrderForm(forms.Form):
             "period_end": period.end,
             "team_ids": [data["team"].pk],
             "tracks": [data["track"]],
+            "therapist_cost": data["therapist_cost"] or "once",
         }

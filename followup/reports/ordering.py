@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
+from followup import calc
 from followup.models import ReportRequest
 from followup.reports import periods
 from followup.reports.job import mark_failed
@@ -50,6 +51,7 @@ def request_key(
     period_end: datetime.date,
     team_ids,
     tracks,
+    therapist_cost: str = "once",
 ) -> str:
     """sha256 of the normalised parameters: the same order gives the same key."""
     normalised = {
@@ -59,6 +61,8 @@ def request_key(
         "teams": sorted({int(team) for team in team_ids}),
         "tracks": sorted({int(track) for track in tracks}),
     }
+    if therapist_cost != "once":  # the keys of orders made before the choice stay the same
+        normalised["therapist_cost"] = therapist_cost
     payload = json.dumps(normalised, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -72,7 +76,13 @@ def _live_request(key: str) -> ReportRequest | None:
 
 
 def order_report(
-    *, user, period_start: datetime.date, period_end: datetime.date, team_ids, tracks
+    *,
+    user,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    team_ids,
+    tracks,
+    therapist_cost: str = "once",
 ) -> ReportRequest:
     """Order a report; ordering the same report again (not failed) returns the first order.
 
@@ -117,12 +127,17 @@ def order_report(
         raise ValidationError({"track": _("A report covers one track.")})
     if set(tracks) - set(Track.values):
         raise ValidationError({"track": _("Unknown track.")})
+    if therapist_cost not in calc.THERAPIST_COST_CHOICES:
+        raise ValidationError(
+            {"therapist_cost": _("Unknown way of charging the therapist's cost.")}
+        )
     key = request_key(
         user_id=user.pk,
         period_start=period_start,
         period_end=period_end,
         team_ids=team_ids,
         tracks=tracks,
+        therapist_cost=therapist_cost,
     )
     existing = _live_request(key)
     if existing is not None and not _is_stale(existing):
@@ -137,6 +152,7 @@ def order_report(
                 period_start=period_start,
                 period_end=period_end,
                 tracks=tracks,
+                therapist_cost=therapist_cost,
                 request_key=key,
             )
             report.teams.set(team_ids)

@@ -106,7 +106,7 @@ def build_context(
 
 
 def report_context(report: ReportRequest) -> dict:
-    return build_context(scope_of(report))
+    return build_context(scope_of(report), therapist_cost=report.therapist_cost)
 
 
 def render_report_html(context: dict) -> str:

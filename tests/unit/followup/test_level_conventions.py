@@ -7,15 +7,17 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 
 from assessments.models import Decision
 from followup import calc, indicators
-from followup.models import SavingsParameters, Tariff, TariffLevel
-from followup.reports import rendering, rows
+from followup.models import ReportRequest, SavingsParameters, Tariff, TariffLevel
+from followup.reports import ordering, rendering, rows
 from followup.savings_csv import Problems, read_level_cases
 from tests.factories import TeamFactory, UserFactory
-from tests.unit.followup.test_reports import DECIDED_ON, make_cohort, scope
+from tests.unit.followup.test_reports import DECIDED_ON, END, START, make_cohort, scope
 from tracks.models import Intervention
 
 TARIFF = calc.Tariff({1: Decimal(5400), 2: Decimal(9690), 3: Decimal(12000)})
@@ -91,6 +93,7 @@ def staff(team):
     return {
         "officer": UserFactory(case_officer=True, team=team),
         "therapist": UserFactory(therapist=True, team=team),
+        "manager": UserFactory(manager=True, team=team),
     }
 
 
@@ -155,3 +158,37 @@ def test_the_report_pdf_html_states_the_convention(level_cohort, team):
     assert "Nettoeffekt = månader × (minskad ersättning − arbetsterapeutens kostnad)" in html
     assert "varje månad, som i Örebros rapport" in html
     assert "räknas som nivå 0" in html
+
+
+def test_the_manager_chooses_the_convention_when_ordering_and_the_report_uses_it(
+    client, level_cohort, team, staff
+):
+    client.force_login(staff["manager"])
+    response = client.post(
+        reverse("followup:report_order"),
+        {"period": "2026H1", "team": team.pk, "track": 2, "therapist_cost": "monthly"},
+    )
+    assert response.status_code == 302
+    report = ReportRequest.objects.get()
+    assert report.therapist_cost == "monthly"
+    levels = values(rendering.report_context(report)["levels"])
+    assert levels["Arbetsterapeutens kostnad räknas"] == "varje månad, som i Örebros rapport"
+    assert levels["Nettoeffekt efter 6 månader"] == "-64\u00a0350\u00a0kr"
+    # The same order with the other convention is another report.
+    again = ordering.order_report(
+        user=staff["manager"], period_start=START, period_end=END, team_ids=[team.pk], tracks=[2]
+    )
+    assert again.pk != report.pk and again.therapist_cost == "once"
+
+
+def test_an_unknown_convention_is_refused(level_cohort, team, staff):
+    with pytest.raises(ValidationError) as refused:
+        ordering.order_report(
+            user=staff["manager"],
+            period_start=START,
+            period_end=END,
+            team_ids=[team.pk],
+            tracks=[2],
+            therapist_cost="weekly",
+        )
+    assert list(refused.value.message_dict) == ["therapist_cost"]
