@@ -10,14 +10,13 @@ shown, since a manager sees no case records.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from followup import suppression
-from followup.indicators import masked, percent, small_cell
+from followup.indicators import small_cell
 
 from .models import Answer, NonResponseReason, Question, Respondent, Response, SampledCase, Study
 
@@ -41,11 +40,12 @@ def counted(counts: list[int], total: int) -> tuple[list[str], str]:
     )
 
 
-def response_rate(answered: int, sampled: int) -> str:
-    """Answered ÷ sampled as a percentage; not shown for a sample of fewer than five."""
-    if not sampled:
-        return masked(0, "")
-    return masked(sampled, percent(Decimal(answered) / Decimal(sampled)))
+def response_rate(answered: int, others: list[int], sampled: int) -> str:
+    """Answered ÷ sampled as a percentage, hidden whenever the count of the answered is
+    hidden (``others``: the sample's other parts): the rate of a shown sample would give a
+    hidden count away (67 % of 6 is 4)."""
+    hidden = suppression.one_way([answered, *others], total=sampled)
+    return suppression.share_text(answered, sampled, hidden.cells[0] or hidden.total)
 
 
 # (key, title, column, the values() paths of the group's id and name parts from a sampled
@@ -116,9 +116,8 @@ def result_tables(study: Study) -> list[Table]:
     for respondent in Respondent:
         done, dropped = answered(respondent), non_response(respondent)
         parts, total = counted([done, dropped, sampled - done - dropped], sampled)
-        summary.rows.append(
-            [respondent_labels[respondent], total, *parts, response_rate(done, sampled)]
-        )
+        rate = response_rate(done, [dropped, sampled - done - dropped], sampled)
+        summary.rows.append([respondent_labels[respondent], total, *parts, rate])
     tables.append(summary)
 
     reasons = Table(
@@ -248,7 +247,7 @@ def _cut(study, key, names, paths, question_by_pk, option_label, respondent_labe
                     respondent_labels[respondent],
                     total,
                     *parts[:2],
-                    response_rate(done, groups[group]),
+                    response_rate(done, [dropped, groups[group] - done - dropped], groups[group]),
                 ]
             )
     answers = Table(

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import LifeArea
+from studies import results
 from studies.models import Question
 from studies.results import counted, result_tables
 
@@ -23,11 +24,12 @@ def table(tables, key):
 
 
 def test_the_response_rate_counts_the_non_response_and_the_open_case(six_case_study):
-    """6 sampled, 4 answered, 1 non-response (dementia), 1 open: 4 / 6 = 67 %."""
+    """6 sampled, 4 answered, 1 non-response (dementia), 1 open: 4 / 6 = 67 %, hidden with
+    the count of the answered it would give away."""
     summary = table(result_tables(six_case_study), "summary")
     case_officer, provider, citizen = summary.rows
-    assert case_officer[1:] == ["6", "<5", "<5", "<5", f"67{NBSP}%"]
-    assert provider[1:] == ["6", "<5", "<5", "6", f"0{NBSP}%"]
+    assert case_officer[1:] == ["6", "<5", "<5", "<5", "<5"]
+    assert provider[1:] == ["6", "<5", "<5", "6", "<5"]
     assert citizen[1:] == ["6", "5", "<5", "<5", f"83{NBSP}%"]
     reasons = table(result_tables(six_case_study), "non_response")
     assert reasons.rows[0] == ["Kan inte intervjuas på grund av demenssjukdom", "<5", "<5", "<5"]
@@ -80,20 +82,20 @@ def test_the_manager_downloads_the_results_as_csv_and_xlsx(client, manager, six_
     client.force_login(manager)
     page = client.get(reverse("studies:results", args=[six_case_study.public_id]))
     assert page.status_code == 200
-    assert f"67{NBSP}%" in page.content.decode()
+    assert f"67{NBSP}%" not in page.content.decode()  # it would give the hidden 4 away
 
     response = client.get(reverse("studies:results_csv", args=[six_case_study.public_id]))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Urval och svar"]
-    assert rows[2][1:] == ["6", "<5", "<5", "<5", f"67{NBSP}%"]
+    assert rows[2][1:] == ["6", "<5", "<5", "<5", "<5"]
     assert any(row[:2] == ['\'=HYPERLINK("http://example.com")', "Ja"] for row in rows)
 
     response = client.get(reverse("studies:results_xlsx", args=[six_case_study.public_id]))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[0][0] == "Urval och svar"
-    assert values[2][1:6] == ["6", "<5", "<5", "<5", f"67{NBSP}%"]
+    assert values[2][1:6] == ["6", "<5", "<5", "<5", "<5"]
     assert all(not (isinstance(v, str) and v.startswith("=")) for row in values for v in row)
 
 
@@ -102,3 +104,19 @@ def test_a_part_that_would_give_away_a_small_one_is_hidden_too():
     and the 12, the 5 would give it away, so it is hidden too ("–")."""
     assert counted([12, 3, 5], 20) == (["12", "<5", "–"], "20")
     assert counted([4, 1, 1], 6) == (["<5", "<5", "<5"], "6")
+
+
+@pytest.mark.parametrize(
+    ("answered", "others", "sampled", "shown"),
+    [
+        (6, [1, 3], 10, f"60{NBSP}%"),  # 6 / 10
+        (5, [0, 0], 5, f"100{NBSP}%"),
+        (4, [1, 1], 6, "<5"),  # 4 answered is hidden, so is 67 %
+        (6, [4, 0], 10, f"60{NBSP}%"),  # 6 is shown; the hidden 4 and 0 stay hidden
+        (2, [1, 1], 4, "<5"),  # a sample under five
+    ],
+)
+def test_the_response_rate_is_hidden_with_the_count_it_would_give_away(
+    answered, others, sampled, shown
+):
+    assert results.response_rate(answered, others, sampled) == shown
