@@ -272,6 +272,22 @@ def flow(scope: Scope) -> dict[str, int]:
     return figures
 
 
+def flow_hidden(figures: dict[str, int]) -> dict[str, bool]:
+    """Which counts of ``flow`` are hidden (``followup.suppression``): each step is a count
+    out of the applications received, whose complement is protected too, and the tracks
+    are one table with the applications received as its total."""
+    from followup import suppression
+
+    received_n = figures["received"]
+    hidden = {"received": suppression.is_small(received_n)}
+    for key in ("joint_visit_done", "handed_over", "decided", "followed_up", "intervention_cases"):
+        hidden[key] = suppression.binary(figures[key], received_n)
+    keys = [f"track_{track.value}" for track in Track]
+    tracks = suppression.one_way([figures[key] for key in keys], total=received_n)
+    hidden.update(zip(keys, tracks.cells, strict=True))
+    return hidden
+
+
 # --- applied and granted minutes per service type -------------------------------------------
 
 

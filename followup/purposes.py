@@ -8,6 +8,8 @@ from rehab.accesslog import view_purposes
 view_purposes.register(
     {
         "followup:overview": _("Looked at the overview"),
+        "followup:dashboard": _("Looked at the indicators"),
+        "followup:dashboard_download": _("Downloaded an indicator table or chart"),
         "followup:my_follow_ups": _("Worked through the follow-ups"),
         "followup:next_follow_up": _("Opened the next follow-up"),
         "followup:follow_up": _("Recorded a follow-up"),

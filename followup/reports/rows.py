@@ -74,23 +74,25 @@ def profile_rows(profile: dict) -> list[dict]:
 
 
 def flow_rows(flow: dict) -> list[dict]:
+    hidden = indicators.flow_hidden(flow)
+
+    def count(key: str) -> str:
+        return suppression.text(flow[key], hidden[key])
+
     rows = [
-        ("Ansökningar mottagna under perioden", small_cell(flow["received"])),
-        ("– varav gemensamt hembesök genomfört", small_cell(flow["joint_visit_done"])),
+        ("Ansökningar mottagna under perioden", count("received")),
+        ("– varav gemensamt hembesök genomfört", count("joint_visit_done")),
     ]
+    rows += [(f"– varav {Track(track).label}", count(f"track_{track.value}")) for track in Track]
     rows += [
-        (f"– varav {Track(track).label}", small_cell(flow[f"track_{track.value}"]))
-        for track in Track
-    ]
-    rows += [
-        ("– varav överlämnade (utan spår)", small_cell(flow["handed_over"])),
-        ("– fall med insatser", small_cell(flow["intervention_cases"])),
+        ("– varav överlämnade (utan spår)", count("handed_over")),
+        ("– fall med insatser", count("intervention_cases")),
         ("Insatser (besök), antal", calc.group_thousands(flow["interventions"])),
         ("– varav arbetsterapeut", calc.group_thousands(flow["therapist_interventions"])),
         ("– varav fysioterapeut", calc.group_thousands(flow["physio_interventions"])),
         ("Insatser, tid", calc.format_hours_minutes(flow["intervention_minutes"])),
-        ("– varav beslut fattat", small_cell(flow["decided"])),
-        ("– varav uppföljning genomförd", small_cell(flow["followed_up"])),
+        ("– varav beslut fattat", count("decided")),
+        ("– varav uppföljning genomförd", count("followed_up")),
     ]
     return [{"label": label, "value": value} for label, value in rows]
 

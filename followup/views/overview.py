@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
-from followup import calc, indicators
+from followup import calc, indicators, suppression
 from followup.reports import rendering
 from rehab.permissions import permission_required
 
@@ -36,6 +36,8 @@ def overview(request):
     figures = indicators.compute(scope)
     hourly = figures.hourly
     people = hourly.citizens
+    # Each step is a count out of the applications received (complementary suppression).
+    flow_hidden = indicators.flow_hidden(figures.flow)
     return render(
         request,
         "followup/overview.html",
@@ -52,7 +54,8 @@ def overview(request):
                 people, indicators.percent(hourly.share_needed_by_minutes)
             ),
             "flow": [
-                (label, indicators.small_cell(figures.flow.get(key))) for key, label in FLOW_STEPS
+                (label, suppression.text(figures.flow[key], flow_hidden[key]))
+                for key, label in FLOW_STEPS
             ],
             "chart": rendering.service_chart(figures.services),
         },

@@ -385,3 +385,32 @@ def test_the_pdf_report_has_the_same_tables_with_suppression(seven_cases, office
     assert '<th scope="row">Genomförd sent</th><td class="number">5</td>' in html
     assert '<th scope="row">Försenad, inte genomförd</th><td class="number">&lt;5</td>' in html
     assert 'id="indicator-waiting-title"' in html
+
+
+def test_the_home_care_area_filter_and_goals_per_area(seven_cases, officer):
+    from assessments.models import HomeCareArea
+
+    north = HomeCareArea.objects.create(team=officer.team, name="Norr")
+    south = HomeCareArea.objects.create(team=officer.team, name="Söder")
+    for number, case in enumerate(seven_cases, start=1):
+        citizen = case.citizen
+        assessment_services.citizen_update(
+            citizen=citizen,
+            expected_version=citizen.version,
+            home_care_area=north if number <= 5 else south,
+        )
+    # Cases 1–5 (north): 5 × 60 = 300 applied, 4 × 30 + 60 = 180 granted, 60 %.
+    figures = indicators.dashboard(
+        scope_for(officer, home_care_areas=(north.pk,)), today=timezone.localdate()
+    )
+    assert texts(table_of(figures, "services")) == [
+        ["Dusch", "5", f"300{NBSP}min", f"180{NBSP}min", f"60{NBSP}%"]
+    ]
+    # All seven: north 3 achieved, 1 partly, 1 not (5); south 2 not followed up (2). The 2
+    # is small, so the 5 beside it in the margin goes too; the grand total 7 stays.
+    figures = indicators.dashboard(scope_for(officer), today=timezone.localdate())
+    assert texts(table_of(figures, "goals_home_care_area")) == [
+        ["Norr", "<5", "<5", "<5", "<5", "–"],
+        ["Söder", "<5", "<5", "<5", "<5", "<5"],
+        ["Totalt", "<5", "<5", "<5", "<5", "7"],
+    ]

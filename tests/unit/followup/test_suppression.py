@@ -90,3 +90,30 @@ def test_display_strings():
     assert share_text(3, 14, True) == "<5"
     assert share_text(7, 14, False) == "50\u00a0%"
     assert share_text(7, 4, False) == "<5"
+
+
+def test_the_flow_protects_the_complement_of_each_step():
+    from followup.indicators import flow_hidden
+
+    flow = {
+        "received": 14,
+        "joint_visit_done": 12,  # the 2 not visited would follow: hidden
+        "handed_over": 0,
+        "decided": 14,
+        "followed_up": 6,  # 8 not followed up: shown
+        "intervention_cases": 10,  # 4 without: hidden
+        "track_1": 0,
+        "track_2": 14,  # the two empty tracks are two hidden cells: shown
+        "track_3": 0,
+    }
+    assert flow_hidden(flow) == {
+        "received": False,
+        "joint_visit_done": True,
+        "handed_over": True,
+        "decided": False,
+        "followed_up": False,
+        "intervention_cases": True,
+        "track_1": True,
+        "track_2": False,
+        "track_3": True,
+    }
