@@ -174,9 +174,14 @@ def level_context(figures: Indicators, therapist_cost: calc.TherapistCost = "onc
                 if row["after"] > row["before"]
                 else "oförändrad"
             ),
-            "people": small_cell(row["people"]),
+            "people": suppression.text(row["people"], hide),
         }
-        for row in figures.movements
+        # One table with the cases with levels as its total (complementary suppression).
+        for row, hide in zip(
+            figures.movements,
+            suppression.one_way([row["people"] for row in figures.movements]).cells,
+            strict=True,
+        )
     ]
     context: dict = {
         "movements": movements,
@@ -250,9 +255,13 @@ def goal_rows(goals: list[dict]) -> list[dict]:
 
 def closure_rows(closures: list[dict]) -> list[dict]:
     labels = {value: str(label) for value, label in CaseClosure.Reason.choices}
+    hidden = suppression.one_way([row["people"] for row in closures]).cells
     return [
-        {"label": labels.get(row["reason"], row["reason"]), "people": small_cell(row["people"])}
-        for row in closures
+        {
+            "label": labels.get(row["reason"], row["reason"]),
+            "people": suppression.text(row["people"], hide),
+        }
+        for row, hide in zip(closures, hidden, strict=True)
     ]
 
 

@@ -117,3 +117,15 @@ def test_the_flow_protects_the_complement_of_each_step():
         "track_2": False,
         "track_3": True,
     }
+
+
+def test_the_reports_closures_protect_a_lone_small_reason():
+    from followup.reports import rows
+
+    closures = [
+        {"reason": "moved", "people": 3, "cases": 3},
+        {"reason": "needs_ended", "people": 12, "cases": 12},
+        {"reason": "declined", "people": 9, "cases": 9},
+    ]
+    # 3 alone would follow from the 24 closed; the 9 goes with it.
+    assert [row["people"] for row in rows.closure_rows(closures)] == ["<5", "12", "–"]
