@@ -13,6 +13,7 @@ due.
 
 import contextlib
 import datetime
+import random
 import time
 from decimal import Decimal
 from unittest import mock
@@ -20,7 +21,7 @@ from unittest import mock
 from django.db import transaction
 from django.utils import timezone
 
-from assessments import demo_data
+from assessments import demo_data, scoring
 from assessments import services as assessment_services
 from assessments.demo_data import CasePlan, GenerationResult
 from assessments.models import Application, AppliedService, Citizen, JointVisit
@@ -100,6 +101,11 @@ def walk_case(spec: Application, applied: list[AppliedService], plan: CasePlan) 
             ),
             housing="Lägenhet, hiss",
         )
+        measures = _Measures(plan)
+        for instrument, answers in measures.at_visit().items():
+            assessment_services.instrument_record(
+                application=application, instrument=instrument, answers=answers, actor=therapist
+            )
     application.refresh_from_db()
     if plan.confirmed_on is not None:
         _track(application, therapist, plan)
@@ -158,12 +164,51 @@ def walk_case(spec: Application, applied: list[AppliedService], plan: CasePlan) 
                 expected_version=follow_up.version,
                 services=services_now,
                 notes="Uppföljning per telefon med den enskilde.",
+                instruments=measures.at_follow_up(months),
                 close_reason=plan.close_reason if closing else "",
                 early_reason=EARLY_REASON if day < follow_up.due_on else "",
             )
     _performed_minutes(application, lines, plan)
     application.refresh_from_db()
     return application
+
+
+class _Measures:
+    """The instruments of a walked case: förlopp and EQ-5D-5L at the visit, EQ-5D-5L again
+    at each follow-up. Drawn from the case's own days rather than from the plan's random
+    generator, so that adding them changed nothing else the seed gives. A case with
+    potential is förlopp 1 or 2 and feels better at each follow-up; one without is förlopp 3
+    and stays about the same."""
+
+    def __init__(self, plan: CasePlan) -> None:
+        self.rng = random.Random(f"{plan.received_on.isoformat()}|{plan.visit_at.isoformat()}")  # noqa: S311
+        self.potential = plan.potential
+        self.trajectory = (1 if self.rng.random() < 0.35 else 2) if plan.potential else 3
+        low, high = {1: (1, 3), 2: (2, 4), 3: (3, 5)}[self.trajectory]
+        self.levels = [self.rng.randint(low, high) for _ in range(5)]
+        self.vas = self.rng.randint(35, 70)
+
+    def _eq5d(self, levels: list[int], vas: int) -> dict:
+        names = (
+            "mobility",
+            "self_care",
+            "usual_activities",
+            "pain_discomfort",
+            "anxiety_depression",
+        )
+        return {**dict(zip(names, levels, strict=True)), "vas": vas}
+
+    def at_visit(self) -> dict[str, dict]:
+        return {
+            scoring.TRAJECTORY: {"trajectory": self.trajectory},
+            scoring.EQ5D5L: self._eq5d(self.levels, self.vas),
+        }
+
+    def at_follow_up(self, months: int) -> dict[str, dict]:
+        better = {1: 2, 2: 1, 3: 0}[self.trajectory] if months >= 3 else 0
+        levels = [max(1, level - self.rng.randint(0, better)) for level in self.levels]
+        vas = min(100, self.vas + better * self.rng.randint(3, 8) + self.rng.randint(-4, 4))
+        return {scoring.EQ5D5L: self._eq5d(levels, max(0, vas))}
 
 
 def _performed_minutes(application: Application, lines, plan: CasePlan) -> None:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.integrity import untruthful_cases
-from assessments.models import Application, Citizen
+from assessments.models import Application, Citizen, InstrumentResult
 from followup.demo import generate_through_services
 from followup.models import CaseClosure, FollowUp
 from tracks.models import Handover, TrackAssignment
@@ -49,6 +49,28 @@ def test_the_demo_of_300_citizens_tells_the_truth_in_every_case(client):
     )
     assert set(TrackAssignment.objects.values_list("track", flat=True)) == {1, 2, 3}
     assert Handover.objects.exists()
+    # The instruments the dashboard and the projection count: förlopp and EQ-5D-5L at every
+    # visit done, EQ-5D-5L again at every follow-up done (the pilot cohort, loaded from the
+    # published figures, has none).
+    visited = (
+        Application.objects.filter(visits__status="done")
+        .exclude(import_key__startswith="pilot:")
+        .values("pk")
+        .distinct()
+    )
+    results = InstrumentResult.objects.filter(application__in=visited)
+    for instrument in ("trajectory", "eq5d5l"):
+        assert set(
+            results.filter(instrument=instrument, occasion="assessment").values_list(
+                "application", flat=True
+            )
+        ) == set(visited.values_list("pk", flat=True)), instrument
+    assert set(results.filter(instrument="trajectory").values_list("score", flat=True)) == {1, 2, 3}
+    assert (
+        results.filter(instrument="eq5d5l", occasion="follow_up").count()
+        == FollowUp.objects.filter(status="done", application__in=visited).count()
+        > 0
+    )
     # Every follow-up opens for the case's officer.
     for follow_up in FollowUp.objects.select_related("application__case_officer"):
         client.force_login(follow_up.application.case_officer)
