@@ -212,3 +212,22 @@ def test_who_may_open_which_page_of_the_teams_study(client, demo_users, drawn, u
     assert answers == expected
     draw = client.post(url("sample_draw", made)).status_code
     assert draw == (302 if username == "enhetschef" else 403)
+
+
+def test_the_seed_is_shown_as_typed_without_a_thousands_separator(client, manager):
+    from django.utils import timezone
+
+    from assessments.models import ServiceType
+    from studies import services
+
+    study = services.study_create(
+        actor=manager,
+        name="Städ",
+        service=ServiceType.objects.get(code="stad"),
+        sampling_day=timezone.localdate(),
+        sample_size=10,
+        seed=20261,
+    )
+    client.force_login(manager)
+    page = client.get(reverse("studies:study_detail", args=[study.public_id])).content.decode()
+    assert "ett slumpmässigt urval av 10, frö 20261" in page
