@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from assessments.views.common import add_form_errors
@@ -104,5 +105,13 @@ def sample_draw(request, public_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The sample was drawn: %(n)s cases.") % {"n": len(drawn)})
+        messages.success(
+            request,
+            ngettext(
+                "The sample was drawn: %(n)s case.",
+                "The sample was drawn: %(n)s cases.",
+                len(drawn),
+            )
+            % {"n": len(drawn)},
+        )
     return redirect("studies:study_detail", study.public_id)

@@ -57,7 +57,7 @@ def test_the_manager_defines_a_study_and_draws_its_sample(client, manager, offic
     response = client.post(detail + "sample/")
     assert response.status_code == 302
     page = client.get(detail).content.decode()
-    assert "Urvalet drogs: 1 ärenden." in page
+    assert "Urvalet drogs: 1 ärende." in page
     assert "Pågått minst 3 och högst 24 månader den 2026-06-15" in page
     assert "påbörjad 2024-06-15–2026-03-15" in page
 
