@@ -60,6 +60,9 @@ class PerformedRow:
     granted_minutes: int  # in the month, rounded to whole minutes
     performed_minutes: int  # for those people
     performed_without_grant: int = 0  # for people in scope without the grant that month
+    # Whether the providers reported the service for the scope's people that month at all
+    # (a month not yet reported has no performed minutes to compare with).
+    reported: bool = False
 
     @property
     def gap(self) -> int:
@@ -193,6 +196,7 @@ def granted_vs_performed(scope: Scope) -> list[PerformedRow]:
                     granted_minutes=int(calc.round_half_away(minute_days / DAYS_PER_WEEK)),
                     performed_minutes=done.get("matched", 0),
                     performed_without_grant=done.get("unmatched", 0),
+                    reported=bool(done),
                 )
             )
     return rows

@@ -257,11 +257,14 @@ def services_table(figures: indicators.Dashboard) -> Table:
 
 
 def performed_table(figures: indicators.Dashboard) -> Table:
-    """Granted and performed minutes per service over the period's months. A service's
+    """Granted and performed minutes per service over the months of the period that the
+    providers have reported (a month not yet reported would show as all gap). A service's
     people are the most it had granted in one month (a person granted it in several months
     counts once), so that the rule errs on the side of hiding."""
     services: dict[str, dict] = {}
     for row in figures.performed:  # services × months, not cases
+        if not row.reported:
+            continue
         service = services.setdefault(
             row.code, {"name": row.name, "people": 0, "granted": 0, "performed": 0}
         )
@@ -284,8 +287,9 @@ def performed_table(figures: indicators.Dashboard) -> Table:
         key="performed",
         title=_("Granted and performed minutes, per service"),
         caption=_(
-            "Minutes in the period's months: granted by the decisions in effect, performed as "
-            "the providers report them; the gap is granted minus performed."
+            "Minutes in the period's months the providers have reported: granted by the "
+            "decisions in effect, performed as the providers report them; the gap is granted "
+            "minus performed."
         ),
         header=[_("Service"), _("People"), _("Granted"), _("Performed"), _("Gap")],
         rows=rows,

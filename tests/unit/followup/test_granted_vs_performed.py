@@ -128,6 +128,19 @@ def test_granted_vs_performed_on_three_hand_made_cases(
         ("stad", "2026-06", 1, 171, 257, -86, 0),
     ]
 
+    assert all(row.reported for row in rows)
+    # July and August: the open case's shower is still granted; the provider reported July
+    # (999 minutes for c, who had no grant then) but not August.
+    later = Scope(
+        period_start=datetime.date(2026, 7, 1),
+        period_end=datetime.date(2026, 8, 31),
+        team_ids=(officer.team_id,),
+    )
+    assert [
+        (row.code, f"{row.month:%m}", row.people, row.performed_minutes, row.reported)
+        for row in granted_vs_performed(later)
+    ] == [("dusch", "07", 1, 0, True), ("dusch", "08", 1, 0, False)]
+
     other_team = Scope(
         period_start=datetime.date(2026, 4, 1),
         period_end=datetime.date(2026, 6, 30),
