@@ -24,7 +24,7 @@ from django.utils import timezone
 from assessments import demo_data, scoring
 from assessments import services as assessment_services
 from assessments.demo_data import CasePlan, GenerationResult
-from assessments.models import Application, AppliedService, Citizen, JointVisit
+from assessments.models import Application, AppliedService, Citizen, JointVisit, LifeArea
 from rehab.roles import Role
 from tracks import selectors as track_selectors
 from tracks import services as track_services
@@ -81,15 +81,14 @@ def walk_case(spec: Application, applied: list[AppliedService], plan: CasePlan) 
     if not plan.visit_done:
         return application
     visit_day = timezone.localdate(plan.visit_at)
+    measures = _Measures(plan)
     with on_day(at(visit_day, 15)):
         visit = JointVisit.objects.get(pk=visit.pk)
         assessment_services.joint_visit_record(
             visit=visit,
             expected_version=visit.version,
             actor=therapist,
-            goals=[assessment_services.GoalInput("Klara personlig hygien själv")]
-            if plan.potential
-            else [],
+            goals=measures.goals(),
             needs={},
             complete=True,
             potential_for_independence=plan.potential,
@@ -101,7 +100,6 @@ def walk_case(spec: Application, applied: list[AppliedService], plan: CasePlan) 
             ),
             housing="Lägenhet, hiss",
         )
-        measures = _Measures(plan)
         for instrument, answers in measures.at_visit().items():
             assessment_services.instrument_record(
                 application=application, instrument=instrument, answers=answers, actor=therapist
@@ -147,6 +145,8 @@ def walk_case(spec: Application, applied: list[AppliedService], plan: CasePlan) 
             decided_on=plan.decided_on,
             granted=lines,
             legal_basis=demo_data.default_legal_basis(),
+            level_before=measures.level_before,
+            level_after=measures.level_after,
         )
     services_now = [
         assessment_services.ServiceRequest(line.service, line.minutes_per_week) for line in lines
@@ -165,6 +165,8 @@ def walk_case(spec: Application, applied: list[AppliedService], plan: CasePlan) 
                 services=services_now,
                 notes="Uppföljning per telefon med den enskilde.",
                 instruments=measures.at_follow_up(months),
+                level_now=measures.level_at(months),
+                attainments=measures.attainments(application, months),
                 close_reason=plan.close_reason if closing else "",
                 early_reason=EARLY_REASON if day < follow_up.due_on else "",
             )
@@ -187,6 +189,45 @@ class _Measures:
         low, high = {1: (1, 3), 2: (2, 4), 3: (3, 5)}[self.trajectory]
         self.levels = [self.rng.randint(low, high) for _ in range(5)]
         self.vas = self.rng.randint(35, 70)
+
+        # Needs levels (1–5) before the decision, granted, and at the follow-ups.
+        self.level_before = self.rng.randint(2, 5)
+        self.level_after = self.level_before - (
+            1 if plan.potential and plan.granted_percent < 100 else 0
+        )
+
+    GOALS = (
+        ("Klara personlig hygien själv", "personlig_vard"),
+        ("Laga enkla måltider själv", "hemliv"),
+        ("Gå ut på promenad med rollator", "forflyttning"),
+        ("Handla själv i närbutiken", "samhallsgemenskap"),
+        ("Känna sig trygg hemma på natten", "trygghet"),
+    )
+
+    def goals(self) -> list:
+        """One or two goals, each in its IBIC life area, for a citizen with potential."""
+        if not self.potential:
+            return []
+        chosen = [self.GOALS[0], *self.rng.sample(self.GOALS[1:], self.rng.randint(0, 1))]
+        areas = {
+            area.code: area for area in LifeArea.objects.filter(code__in=[c for _, c in chosen])
+        }
+        return [assessment_services.GoalInput(text, areas.get(code)) for text, code in chosen]
+
+    def level_at(self, months: int) -> int:
+        """Förlopp 1 needs one level less from the sixth month on; the others keep theirs."""
+        if self.trajectory == 1 and months >= 6:
+            return max(1, self.level_after - 1)
+        return self.level_after
+
+    def attainments(self, application: Application, months: int) -> dict[int, str]:
+        """Förlopp 1 reaches its goals, förlopp 2 mostly in part, förlopp 3 seldom."""
+        weights = {1: (6, 3, 1), 2: (3, 5, 2), 3: (1, 3, 6)}[self.trajectory]
+        choices = ("achieved", "partly", "not")
+        return {
+            goal.pk: self.rng.choices(choices, weights=weights)[0]
+            for goal in application.goals.order_by("pk")
+        }
 
     def _eq5d(self, levels: list[int], vas: int) -> dict:
         names = (

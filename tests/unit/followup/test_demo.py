@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.integrity import untruthful_cases
-from assessments.models import Application, Citizen, InstrumentResult
+from assessments.models import Application, Citizen, Decision, Goal, InstrumentResult
 from followup.demo import generate_through_services
-from followup.models import CaseClosure, FollowUp
+from followup.models import CaseClosure, FollowUp, GoalAttainment
 from tracks.models import Handover, TrackAssignment
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +66,14 @@ def test_the_demo_of_300_citizens_tells_the_truth_in_every_case(client):
             )
         ) == set(visited.values_list("pk", flat=True)), instrument
     assert set(results.filter(instrument="trajectory").values_list("score", flat=True)) == {1, 2, 3}
+    # Needs levels at every decision, goals in their life areas, attainments at follow-ups.
+    decided = Decision.objects.filter(application__in=visited)
+    assert decided.exists() and not decided.filter(level_before=None).exists()
+    goals = Goal.objects.filter(application__in=visited)
+    assert goals.exists() and not goals.filter(life_area=None).exists()
+    assert set(
+        GoalAttainment.objects.filter(goal__in=goals).values_list("attainment", flat=True)
+    ) == {"achieved", "partly", "not"}
     assert (
         results.filter(instrument="eq5d5l", occasion="follow_up").count()
         == FollowUp.objects.filter(status="done", application__in=visited).count()
