@@ -1,6 +1,6 @@
 """Time the manager's indicator dashboard over a year of data for N cases.
 
-.venv/bin/python bench/dashboard.py [--cases 1000] [--runs 5]
+.venv/bin/python bench/dashboard.py [--cases 1000] [--runs 5] [--slowest N]
 
 A fresh temporary SQLite database (or the PostgreSQL database of ``DATABASE_URL`` when it is
 set, which must be an empty scratch database) is filled by ``generate_data`` (the bulk
@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def measure(cases: int, runs: int) -> None:
+def measure(cases: int, runs: int, slowest: int = 0) -> None:
     import datetime
 
     from django.core.cache import cache
@@ -32,7 +32,7 @@ def measure(cases: int, runs: int) -> None:
     from django.utils import timezone
 
     from assessments.demo_data import generate
-    from followup import indicators, tables
+    from followup import dashboard_figures, indicators, tables
     from rehab.demo import ensure_demo_users
     from rehab.models import Team
 
@@ -62,10 +62,22 @@ def measure(cases: int, runs: int) -> None:
         f"figures and tables ({len(shown)} tables): median {median:.0f} ms,"
         f" best {best:.0f} ms, {len(queries)} queries"
     )
+    sql_ms = sum(float(query["time"]) for query in queries) * 1000
+    print(
+        f"of the last run: {sql_ms:.0f} ms in SQL, {timings[-1] * 1000 - sql_ms:.0f} ms in Python"
+    )
+    for query in sorted(queries, key=lambda q: -float(q["time"]))[:slowest]:
+        print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:160]}")
+    started = time.perf_counter()
+    refreshed = dashboard_figures.refresh(today)
+    print(
+        f"hourly refresh of every team's default view: {refreshed} teams in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     client = Client()
     client.force_login(manager)
     client.get(reverse("followup:dashboard"))  # warm-up: templates, translations
-    cache.clear()
+    cache.clear()  # the page computes the figures itself
     started = time.perf_counter()
     response = client.get(reverse("followup:dashboard"))
     first = time.perf_counter() - started
@@ -80,6 +92,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--slowest", type=int, default=0, help="print the N slowest queries")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="samrehab-bench-") as folder:
         os.environ.setdefault("DATABASE_URL", f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
@@ -89,7 +102,7 @@ def main() -> None:
         import django
 
         django.setup()
-        measure(args.cases, args.runs)
+        measure(args.cases, args.runs, args.slowest)
 
 
 if __name__ == "__main__":

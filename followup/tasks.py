@@ -69,6 +69,15 @@ def requeue_waiting_reports() -> int:
     return ordering.resend_stalled() + ordering.requeue_waiting()
 
 
+@shared_task(soft_time_limit=600, time_limit=660)
+def refresh_dashboards() -> int:
+    """The hourly beat job: compute each team's default dashboard view again and keep it in
+    the shared cache (``followup.dashboard_figures``); returns how many."""
+    from .dashboard_figures import refresh
+
+    return refresh()
+
+
 @shared_task(soft_time_limit=300, time_limit=360)
 def expire_reports() -> int:
     """The daily beat job: delete the files of reports older than REPORT_RETENTION_DAYS

@@ -16,6 +16,15 @@ def _expected_database(django_db_setup, django_db_blocker):
         pytest.fail(f"expected the {expected} database, got {connection.vendor}")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: kept figures are keyed by ids, which a later
+    test's database may give to other rows."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def demo_users(db):
     return {user.username: user for user in ensure_demo_users()}

@@ -2,8 +2,9 @@
 period, team, track and home-care area, with the small-cell rule and complementary
 suppression (followup/tables.py), and each table downloadable as CSV, XLSX and SVG.
 
-Aggregates only: no citizen is shown, so no citizen read is logged. The figures are cached
-per day and filter set; the page says on which day they were computed.
+Aggregates only: no citizen is shown, so no citizen read is logged. The figures are kept in
+the shared cache per day and filter set and each team's default view is refreshed every
+hour (``followup.dashboard_figures``); the page says when they were computed.
 """
 
 from __future__ import annotations
@@ -13,21 +14,19 @@ import io
 import re
 
 from django import forms
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from followup import indicators, tables
+from followup import dashboard_figures, indicators, tables
 from followup.reports.selectors import allowed_teams
 from rehab.csv_export import SafeWriter, neutralise
 from rehab.permissions import permission_required
 from tracks.models import Track
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-CACHE_SECONDS = 24 * 60 * 60
 FORMATS = ("csv", "xlsx", "svg")
 
 
@@ -113,14 +112,8 @@ class DashboardFilterForm(forms.Form):
 
 
 def figures_for(scope: indicators.Scope, today: datetime.date) -> indicators.Dashboard:
-    """The dashboard's figures for ``scope`` as of ``today``, from the cache when computed
-    earlier the same day."""
-    key = scope.cache_key(today)
-    figures = cache.get(key)
-    if figures is None:
-        figures = indicators.dashboard(scope, today=today)
-        cache.set(key, figures, CACHE_SECONDS)
-    return figures
+    """The dashboard's figures for ``scope`` as of ``today`` (kept, or computed now)."""
+    return dashboard_figures.figures_for(scope, today).figures
 
 
 @permission_required("followup.view_dashboard")
@@ -130,9 +123,10 @@ def dashboard(request):
     has_teams = form.allowed.exists()
     scope = form.scope() if has_teams and form.is_valid() else None
     shown = []
-    figures = None
+    figures = computed_at = None
     if scope is not None:
-        figures = figures_for(scope, today)
+        kept = dashboard_figures.figures_for(scope, today)
+        figures, computed_at = kept.figures, kept.computed_at
         shown = tables.all_tables(figures)
     query = request.GET.urlencode()
     return render(
@@ -143,6 +137,7 @@ def dashboard(request):
             "has_teams": has_teams,
             "scope": scope,
             "figures": figures,
+            "computed_at": computed_at,
             "tables": shown,
             "query": query,
         },

@@ -225,6 +225,25 @@ else:
         "control_folder": str(_queue_dir / "control"),
     }
 
+# The cache holds the dashboard's figures (followup/dashboard_figures.py). It is shared by
+# every web and worker process, so figures the beat computes are the ones the pages show:
+# Redis in production, a folder of files on the embedded default.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "samrehab",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(Path(env_str("CACHE_DIR", str(VAR_DIR / "cache")))),
+        }
+    }
+
 CELERY_BEAT_SCHEDULE = {
     "mark-follow-ups-due": {
         "task": "followup.tasks.mark_follow_ups_due",
@@ -237,6 +256,10 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-waiting-reports": {
         "task": "followup.tasks.requeue_waiting_reports",
         "schedule": 60,
+    },
+    "refresh-dashboards": {
+        "task": "followup.tasks.refresh_dashboards",
+        "schedule": 3600,
     },
     "resend-stalled-imports": {
         "task": "assessments.tasks.resend_stalled_imports",

@@ -22,6 +22,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test run, so runs side by side do not share a database.
     DATABASES["default"]["TEST"] = {"NAME": str(_var / f"test-run-{os.getpid()}.sqlite3")}
 
+# Each test process its own cache, emptied between tests (tests/conftest.py); the shared
+# backends of the base settings are tested in tests/unit/followup/test_dashboard_figures.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Static files are served from the app folders (no collectstatic outside production).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
