@@ -350,7 +350,11 @@ class Step(enum.StrEnum):
     DECISION_LETTER = "decision_letter"
     POSITIVE_EXAMPLE = "positive_example"
     FOLLOW_UP = "follow_up"
+    TEMPORARY_INCREASE = "temporary_increase"
 
+
+# A decided case that is not closed takes temporary increases of its granted services.
+TEMPORARY_INCREASE_STATUSES = frozenset({Status.DECIDED, Status.FOLLOW_UP_DUE})
 
 # A completed visit's findings may be corrected until the decision.
 VISIT_CORRECTABLE = frozenset({Status.ASSESSED, Status.IN_TRACK, Status.AWAITING_DECISION})
@@ -408,6 +412,7 @@ STEP_RULES: tuple[StepRule, ...] = (
         lambda f: f.follow_ups_due > 0,
         primary=lambda f: f.status == Status.FOLLOW_UP_DUE,
     ),
+    StepRule(Step.TEMPORARY_INCREASE, lambda f: f.status in TEMPORARY_INCREASE_STATUSES),
 )
 
 

@@ -48,8 +48,21 @@ class FollowupConfig(AppConfig):
                 "followup.record_follow_up",
             )
         )
+        case_links.register(
+            CaseLink(
+                Step.TEMPORARY_INCREASE,
+                _("Temporary increase"),
+                "followup:temporary_increase",
+                "followup.record_temporary_increase",
+            )
+        )
         case_sections.register(
             CaseSection("followup/_case_follow_ups.html", selectors.case_section)
+        )
+        case_sections.register(
+            CaseSection(
+                "followup/_case_temporary_increases.html", selectors.temporary_increases_section
+            )
         )
         # Framework glue: restore the defaults after a flush (as between browser tests).
         post_migrate.connect(

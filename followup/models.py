@@ -360,3 +360,49 @@ class PerformedMinutes(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m}: {self.minutes} min"
+
+
+class TemporaryIncrease(models.Model):
+    """A temporary increase (tillfällig utökning) of a service the decision granted: extra
+    minutes per week for a period, for a stated reason (after a hospital stay, a relative
+    away). The period is inclusive and at most ``TEMPORARY_INCREASE_MAX_MONTHS`` long
+    (``followup.services.temporary_increase_record``)."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="temporary_increases",
+        verbose_name=_("application"),
+    )
+    service = models.ForeignKey(ServiceType, on_delete=models.PROTECT, verbose_name=_("service"))
+    extra_minutes_per_week = models.PositiveIntegerField(_("extra minutes per week"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to and including"))
+    reason = models.TextField(_("reason"), max_length=1000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="temporary_increase_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(extra_minutes_per_week__gt=0),
+                name="temporary_increase_adds_minutes",
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_on", "ends_on"])]
+        verbose_name = _("temporary increase")
+        verbose_name_plural = _("temporary increases")
+
+    def __str__(self):
+        return f"{self.service}: +{self.extra_minutes_per_week} min {self.starts_on:%Y-%m-%d}"

@@ -14,6 +14,7 @@ view_purposes.register(
         "followup:next_follow_up": _("Opened the next follow-up"),
         "followup:follow_up": _("Recorded a follow-up"),
         "followup:positive_example": _("Wrote a positive example"),
+        "followup:temporary_increase": _("Recorded a temporary increase of a service"),
         "followup:whatif": _("Calculated savings (what if)"),
         "followup:projection": _("Projected the effect of scaling up"),
         "followup:performed_import": _("Imported the provider's performed minutes"),

@@ -25,6 +25,9 @@ rules.add_perm("followup.use_projection", is_manager | is_admin)
 rules.add_perm("followup.order_report", is_manager | is_admin)
 rules.add_perm("followup.view_report", (is_manager | is_admin) & ordered_the_report)
 rules.add_perm("followup.choose_example", is_case_officer & in_users_team)
+# Temporary increases of granted services: the case officers of the case's team, as a
+# follow-up.
+rules.add_perm("followup.record_temporary_increase", is_case_officer & in_users_team)
 # The provider's performed minutes: the team's manager imports them for the team's citizens
 # (the rows are matched to the user's team; see followup/performed_import.py).
 rules.add_perm("followup.import_performed", is_manager)

@@ -173,3 +173,46 @@ def my_follow_ups(*, user: User, today: datetime.date | None = None) -> dict[str
         else:
             groups["coming"].append(item)
     return groups
+
+
+def increase_state(increase, today: datetime.date) -> str:
+    """Where a temporary increase stands on ``today``, in words: coming, ongoing or ended."""
+    if today < increase.starts_on:
+        return _("coming")
+    if today <= increase.ends_on:
+        return _("ongoing")
+    return _("ended")
+
+
+def temporary_increases_section(request, application: Application) -> dict | None:
+    """The case's temporary increases on the case page: service, extra minutes, period,
+    reason and whether ongoing or ended (one query); left out when there are none."""
+    from .models import TemporaryIncrease
+
+    increases = list(
+        TemporaryIncrease.objects.filter(application=application)
+        .select_related("service")
+        .order_by("-starts_on", "-pk")
+    )
+    if not increases:
+        return None
+    today = timezone.localdate()
+    for increase in increases:
+        increase.state = increase_state(increase, today)
+        increase.ongoing = increase.starts_on <= today <= increase.ends_on
+    return {"application": application, "increases": increases}
+
+
+def increasable_services(*, application: Application) -> QuerySet[ServiceType]:
+    """The services a temporary increase can add to: those the decision granted (not
+    refused) that are measured in minutes."""
+    from assessments.models import GrantedService
+
+    granted = (
+        GrantedService.objects.filter(decision__application=application)
+        .exclude(outcome=GrantedService.Outcome.REFUSED)
+        .values("service_id")
+    )
+    return ServiceType.objects.filter(has_minutes=True, pk__in=granted).order_by(
+        "sort_order", "name"
+    )

@@ -4,14 +4,20 @@ import calendar
 import datetime
 import logging
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments import workflow
-from assessments.models import Application, Decision, InstrumentResult
+from assessments.models import (
+    Application,
+    Decision,
+    GrantedService,
+    InstrumentResult,
+    ServiceType,
+)
 from assessments.services import ConflictError, ServiceRequest, instrument_record, move_status
 from rehab.models import User
 
@@ -22,6 +28,7 @@ from .models import (
     FollowUpService,
     GoalAttainment,
     PositiveExample,
+    TemporaryIncrease,
 )
 from .reports import redaction
 
@@ -266,3 +273,104 @@ def positive_example_save(
     current.version += 1
     current.save(update_fields=["description", "chosen_by", "chosen_at", "version"])
     return current
+
+
+# A temporary increase lasts at most this many months: from its first day up to, not
+# including, the same day this many months later (1 Feb → 31 Jul at the latest).
+TEMPORARY_INCREASE_MAX_MONTHS = 6
+
+
+def temporary_increase_last_day(starts_on: datetime.date) -> datetime.date:
+    """The latest last day of a temporary increase that starts on ``starts_on``."""
+    return add_months(starts_on, TEMPORARY_INCREASE_MAX_MONTHS) - datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def temporary_increase_record(
+    *,
+    application: Application,
+    service: ServiceType,
+    extra_minutes_per_week: int,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    reason: str,
+    actor: User,
+) -> TemporaryIncrease:
+    """Record a temporary increase (tillfällig utökning) of a service the case's decision
+    granted: extra minutes per week from ``starts_on`` to ``ends_on`` inclusive.
+
+    Refused, with every problem keyed by its field: a case that is not decided (or has
+    been closed), a service the decision did not grant (or refused) or that has no
+    minutes, a start before the decision date, an end before the start or more than
+    ``TEMPORARY_INCREASE_MAX_MONTHS`` months on, an end after a time-limited decision ends,
+    and a period that overlaps another increase of the same service on the case. The case
+    row is locked, so two saves at once cannot both pass the overlap check."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status not in workflow.TEMPORARY_INCREASE_STATUSES:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: _(
+                    "A temporary increase can be recorded only on a decided case that is "
+                    "not closed."
+                )
+            }
+        )
+    decision = Decision.objects.get(application=locked)
+    reason = (reason or "").strip()
+    errors: dict[str, object] = {}
+    granted = GrantedService.objects.filter(decision=decision, service=service).exclude(
+        outcome=GrantedService.Outcome.REFUSED
+    )
+    if not service.has_minutes:
+        errors["service"] = _("Choose a service measured in minutes per week.")
+    elif not granted.exists():
+        errors["service"] = _("Only a service the decision granted can be increased temporarily.")
+    if extra_minutes_per_week is None or extra_minutes_per_week < 1:
+        errors["extra_minutes_per_week"] = _("Enter at least one extra minute per week.")
+    if not reason:
+        errors["reason"] = _("Give the reason for the temporary increase.")
+    if starts_on < decision.decided_on:
+        errors["starts_on"] = _("The increase cannot start before the decision date, %(day)s.") % {
+            "day": f"{decision.decided_on:%Y-%m-%d}"
+        }
+    if ends_on < starts_on:
+        errors["ends_on"] = _("The last day cannot come before the first day.")
+    elif ends_on > temporary_increase_last_day(starts_on):
+        errors["ends_on"] = _(
+            "A temporary increase lasts at most 6 months: the last day can be %(day)s at "
+            "the latest."
+        ) % {"day": f"{temporary_increase_last_day(starts_on):%Y-%m-%d}"}
+    elif decision.valid_until is not None and ends_on > decision.valid_until:
+        errors["ends_on"] = _(
+            "The decision is valid until %(day)s: the increase must end by then."
+        ) % {"day": f"{decision.valid_until:%Y-%m-%d}"}
+    if "starts_on" not in errors and "ends_on" not in errors:
+        overlapping = (
+            TemporaryIncrease.objects.filter(
+                application=locked,
+                service=service,
+                starts_on__lte=ends_on,
+                ends_on__gte=starts_on,
+            )
+            .order_by("starts_on")
+            .first()
+        )
+        if overlapping is not None:
+            errors["starts_on"] = _(
+                "The period overlaps the temporary increase of %(service)s %(start)s – %(end)s."
+            ) % {
+                "service": service.name,
+                "start": f"{overlapping.starts_on:%Y-%m-%d}",
+                "end": f"{overlapping.ends_on:%Y-%m-%d}",
+            }
+    if errors:
+        raise ValidationError(errors)
+    return TemporaryIncrease.objects.create(
+        application=locked,
+        service=service,
+        extra_minutes_per_week=extra_minutes_per_week,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason,
+        decided_by=actor,
+    )

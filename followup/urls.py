@@ -9,6 +9,7 @@ from followup.views import (
     positive_example,
     projection,
     reports,
+    temporary_increase,
     whatif,
 )
 
@@ -32,6 +33,11 @@ urlpatterns = [
         "applications/<uuid:public_id>/positive-example/",
         positive_example.positive_example,
         name="positive_example",
+    ),
+    path(
+        "applications/<uuid:public_id>/temporary-increases/new/",
+        temporary_increase.temporary_increase,
+        name="temporary_increase",
     ),
     path("whatif/", whatif.whatif, name="whatif"),
     path("projection/", projection.projection_page, name="projection"),

@@ -148,7 +148,11 @@ def test_the_next_steps_follow_the_case():
         (Step.POSITIVE_EXAMPLE, False),
         (Step.CHANGE_DECISION, False),
         (Step.DECISION_LETTER, False),
+        (Step.TEMPORARY_INCREASE, False),
     ]
+    # A closed case takes no temporary increase.
+    closed = CaseFacts(status=Status.CLOSED, decided_on=datetime.date(2026, 3, 1))
+    assert Step.TEMPORARY_INCREASE not in [step for step, _primary in steps(closed)]
 
 
 def test_interventions_need_a_track_and_a_status_that_takes_them():
