@@ -66,6 +66,7 @@ from followup.models import (
     PositiveExample,
     SavingsParameters,
     Tariff,
+    TemporaryIncrease,
     version_valid_on,
 )
 from tracks.models import Intervention, Track
@@ -973,6 +974,26 @@ def track3_cohort(scope: Scope) -> dict:
     return {"points": points}
 
 
+def temporary_increases(scope: Scope) -> list[dict]:
+    """Per service, the temporary increases in effect on at least one day of the period,
+    of the scope's cases whenever they were decided: the people, the increases and the
+    mean extra minutes per week of an increase. One query."""
+    return list(
+        TemporaryIncrease.objects.filter(
+            application__in=scope.applications().values("pk"),
+            starts_on__lte=scope.period_end,
+            ends_on__gte=scope.period_start,
+        )
+        .values("service_id", name=F("service__name"))
+        .annotate(
+            people=Count("application__citizen", distinct=True),
+            increases=Count("pk"),
+            extra_mean=Avg("extra_minutes_per_week"),
+        )
+        .order_by("service__sort_order", "service__name")
+    )
+
+
 @dataclass(frozen=True)
 class Dashboard:
     """Every figure of the dashboard, computed on ``computed_on``."""
@@ -990,6 +1011,7 @@ class Dashboard:
     trajectories: list[dict]
     track3: dict
     performed: list
+    temporary_increases: list[dict] = field(default_factory=list)
 
 
 def granted_vs_performed(scope: Scope) -> list:
@@ -1016,4 +1038,5 @@ def dashboard(scope: Scope, *, today: datetime.date) -> Dashboard:
         trajectories=trajectories(scope),
         track3=track3_cohort(scope),
         performed=granted_vs_performed(scope),
+        temporary_increases=temporary_increases(scope),
     )

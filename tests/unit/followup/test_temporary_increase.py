@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assessments.models import ServiceType
+from followup import indicators, tables
 from followup.models import TemporaryIncrease
 from followup.services import temporary_increase_record
 from rehab.models import AccessLogEntry, User
@@ -229,3 +230,86 @@ def test_a_therapist_and_another_teams_officer_may_not_record_one(
     assert client.get(url).status_code == 404
     assert client.post(url, form_data()).status_code == 404
     assert not TemporaryIncrease.objects.exists()
+
+
+# --- the dashboard --------------------------------------------------------------------------
+
+
+def scope(officer, start: str, end: str) -> indicators.Scope:
+    return indicators.Scope(
+        period_start=day(start), period_end=day(end), team_ids=(officer.team_id,)
+    )
+
+
+def rows_of(figures) -> list[list[str]]:
+    table = {t.key: t for t in tables.all_tables(figures)}["temporary_increases"]
+    return [[cell.text for cell in row] for row in table.rows]
+
+
+def test_the_indicator_counts_the_increases_in_effect_in_the_period(
+    officer, therapist, django_assert_num_queries
+):
+    a = decided(officer, therapist)
+    b = decided(officer, therapist)
+    c = decided(
+        officer,
+        therapist,
+        services=("dusch", "stad"),
+        granted=[
+            ("dusch", 60),
+            ("stad", 30),
+        ],
+    )
+    record(a, minutes=60, start="2026-02-01", end="2026-02-28")
+    record(a, minutes=30, start="2026-04-01", end="2026-04-30")
+    record(b, minutes=90, start="2026-02-15", end="2026-03-14")
+    record(c, code="stad", minutes=45, start="2026-06-01", end="2026-06-30")
+
+    with django_assert_num_queries(1):
+        found = indicators.temporary_increases(scope(officer, "2026-02-01", "2026-03-31"))
+    assert [(r["name"], r["people"], r["increases"], r["extra_mean"]) for r in found] == [
+        ("Dusch", 2, 2, 75)
+    ]
+    year = indicators.temporary_increases(scope(officer, "2026-01-01", "2026-12-31"))
+    assert [(r["name"], r["people"], r["increases"], r["extra_mean"]) for r in year] == [
+        ("Dusch", 2, 3, 60),
+        ("Städ", 1, 1, 45),
+    ]
+    figures = indicators.dashboard(
+        scope(officer, "2026-01-01", "2026-12-31"), today=day("2026-12-01")
+    )
+    assert rows_of(figures) == [["Dusch", "<5", "<5", "–"], ["Städ", "<5", "<5", "–"]]
+
+
+def test_five_people_are_shown(officer, therapist):
+    cases = [decided(officer, therapist) for _ in range(5)]
+    for application in cases:
+        record(application, minutes=60, start="2026-02-01", end="2026-02-28")
+    record(cases[0], minutes=30, start="2026-03-01", end="2026-03-31")
+    figures = indicators.dashboard(
+        scope(officer, "2026-02-01", "2026-03-31"), today=day("2026-12-01")
+    )
+    assert rows_of(figures) == [["Dusch", "5", "6", f"55{NBSP}min"]]
+
+
+def test_the_dashboard_has_no_not_recorded_notice(client, demo_users):
+    client.force_login(demo_users["enhetschef"])
+    page = client.get(reverse("followup:dashboard")).content.decode()
+    assert "inte registreras" not in page
+    assert "Tillfälliga utökningar av insatser" in page
+
+
+def test_the_pdf_report_has_the_table_too(officer, therapist):
+    from followup.reports import rows
+
+    application = decided(officer, therapist)
+    record(application)
+    found = {
+        table.key: table
+        for table in rows.indicator_tables(
+            scope(officer, "2026-02-01", "2026-02-28"), day("2026-12-01")
+        )
+    }
+    assert [[c.text for c in row] for row in found["temporary_increases"].rows] == [
+        ["Dusch", "<5", "<5", "–"]
+    ]
