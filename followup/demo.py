@@ -148,6 +148,7 @@ def walk_case(spec: Application, applied: list[AppliedService], plan: CasePlan) 
             level_before=measures.level_before,
             level_after=measures.level_after,
         )
+    _temporary_increase(application, officer, lines, plan)
     services_now = [
         assessment_services.ServiceRequest(line.service, line.minutes_per_week) for line in lines
     ]
@@ -250,6 +251,41 @@ class _Measures:
         levels = [max(1, level - self.rng.randint(0, better)) for level in self.levels]
         vas = min(100, self.vas + better * self.rng.randint(3, 8) + self.rng.randint(-4, 4))
         return {scoring.EQ5D5L: self._eq5d(levels, max(0, vas))}
+
+
+INCREASE_REASON = "Efter sjukhusvistelse"
+INCREASE_MINUTES = 60
+# The increase starts two weeks after the decision and lasts four weeks.
+INCREASE_AFTER_DAYS = 14
+INCREASE_DAYS = 28
+
+
+def _temporary_increase(application: Application, officer, lines, plan: CasePlan) -> None:
+    """Every ninth decided case, by its decision day (not by the plan's random generator,
+    so that the seed gives the same cases as before), gets a temporary increase of its
+    first granted service with minutes: +60 minutes a week for four weeks after a hospital
+    stay, starting two weeks after the decision, when that day has come and is before the
+    case's first follow-up."""
+    if plan.decided_on.toordinal() % 9:
+        return
+    starts_on = plan.decided_on + datetime.timedelta(days=INCREASE_AFTER_DAYS)
+    if starts_on > timezone.localdate() or any(
+        day <= starts_on for day in plan.follow_ups_done.values()
+    ):
+        return
+    granted = [line for line in lines if line.service.has_minutes and line.minutes_per_week]
+    if not granted:
+        return
+    with on_day(demo_data.at(starts_on, 9)):
+        services.temporary_increase_record(
+            application=application,
+            service=granted[0].service,
+            extra_minutes_per_week=INCREASE_MINUTES,
+            starts_on=starts_on,
+            ends_on=starts_on + datetime.timedelta(days=INCREASE_DAYS - 1),
+            reason=INCREASE_REASON,
+            actor=officer,
+        )
 
 
 def _performed_minutes(application: Application, lines, plan: CasePlan) -> None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from assessments.integrity import untruthful_cases
 from assessments.models import Application, Citizen, Decision, Goal, InstrumentResult
 from followup.demo import generate_through_services
-from followup.models import CaseClosure, FollowUp, GoalAttainment
+from followup.models import CaseClosure, FollowUp, GoalAttainment, TemporaryIncrease
 from tracks.models import Handover, TrackAssignment
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +79,13 @@ def test_the_demo_of_300_citizens_tells_the_truth_in_every_case(client):
         == FollowUp.objects.filter(status="done", application__in=visited).count()
         > 0
     )
+    # Some decided cases have a temporary increase of a granted service after the decision.
+    increases = TemporaryIncrease.objects.select_related("application__decision")
+    assert increases.exists()
+    for increase in increases:
+        assert increase.starts_on > increase.application.decision.decided_on
+        assert increase.reason == "Efter sjukhusvistelse"
+        assert increase.extra_minutes_per_week == 60
     # Every follow-up opens for the case's officer.
     for follow_up in FollowUp.objects.select_related("application__case_officer"):
         client.force_login(follow_up.application.case_officer)
