@@ -3,9 +3,10 @@
 A citizen is due when every one of their applications is closed (status "closed" with a
 case closure) and the latest closure is more than ``SAMREHAB_RETENTION_YEARS`` years old.
 The citizen is anonymised, not deleted: sex, birth year, team and every application,
-service, decision and follow-up row stay, so aggregated statistics do not change. Names,
-contact details, the personnummer and free text that may identify are removed. The access
-log (``rehab.AccessLogEntry``) is never touched; it names citizens by ``public_id`` only.
+service, decision, follow-up and temporary increase row stay, so aggregated statistics do
+not change. Names, contact details, the personnummer and free text that may identify are
+removed. The access log (``rehab.AccessLogEntry``) is never touched; it names citizens by
+``public_id`` only.
 
 Logging states counts only, never names or numbers.
 """
@@ -32,7 +33,7 @@ from assessments.models import (
     ProtectedIdentityGrant,
     VisitDraft,
 )
-from followup.models import FollowUp, PositiveExample
+from followup.models import FollowUp, PositiveExample, TemporaryIncrease
 from tracks.models import Handover, Intervention, TrackAssignment
 
 logger = logging.getLogger(__name__)
@@ -135,13 +136,23 @@ def _anonymise(citizen_ids: list[int]) -> None:
     )
     FollowUp.objects.filter(application__in=applications).update(notes="", **bump)
     PositiveExample.objects.filter(application__in=applications).delete()
+    # The reason for a temporary increase may tell of the citizen's health or relatives.
+    TemporaryIncrease.objects.filter(application__in=applications).update(reason=REMOVED)
     # Unsaved drafts of the visit form hold what was typed at the home visit.
     VisitDraft.objects.filter(visit__application__in=applications).delete()
     # The change history holds the old values too; it goes with them.
     application_ids = list(applications.values_list("pk", flat=True))
     Citizen.history.filter(id__in=citizen_ids).delete()
     Application.history.filter(id__in=application_ids).delete()
-    for model in (JointVisit, AssessmentBasis, Decision, TrackAssignment, FollowUp, Intervention):
+    for model in (
+        JointVisit,
+        AssessmentBasis,
+        Decision,
+        TrackAssignment,
+        FollowUp,
+        Intervention,
+        TemporaryIncrease,
+    ):
         model.history.filter(application_id__in=application_ids).delete()
 
 

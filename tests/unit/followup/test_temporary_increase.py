@@ -22,6 +22,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import ServiceType
 from followup import indicators, tables
@@ -313,3 +314,34 @@ def test_the_pdf_report_has_the_table_too(officer, therapist):
     assert [[c.text for c in row] for row in found["temporary_increases"].rows] == [
         ["Dusch", "<5", "<5", "–"]
     ]
+
+
+def test_gallring_removes_the_reason_and_the_history(officer, therapist):
+    from followup import services as followup_services
+    from followup.models import CaseClosure
+    from followup.retention import retention_run
+
+    application = decided(officer, therapist)
+    temporary_increase_record(
+        application=application,
+        service=service("dusch"),
+        extra_minutes_per_week=60,
+        starts_on=day("2026-02-01"),
+        ends_on=day("2026-02-28"),
+        reason="Dottern Eva är bortrest",
+        actor=officer,
+    )
+    item = application.follow_ups.order_by("months").first()
+    followup_services.follow_up_record(
+        follow_up=item,
+        actor=officer,
+        expected_version=item.version,
+        services=[],
+        early_reason="Medborgaren ringde",
+        close_reason=CaseClosure.Reason.NEEDS_ENDED,
+    )
+    six_years_on = timezone.localdate() + datetime.timedelta(days=6 * 366)
+    assert retention_run(today=six_years_on, dry_run=False).citizens == 1
+    increase = TemporaryIncrease.objects.get()
+    assert (increase.reason, increase.extra_minutes_per_week) == ("Gallrad", 60)
+    assert TemporaryIncrease.history.filter(application_id=application.pk).count() == 0
