@@ -806,6 +806,56 @@ def needs_levels(scope: Scope) -> dict:
     return {"at_decision": at_decision, "at_follow_up": at_follow_up, "grid": grid}
 
 
+NEEDED = ("less", "same", "more")
+
+
+def needed_less(scope: Scope) -> dict[str, dict[str, int]]:
+    """Cases decided in the period with applied minutes, by whether the minutes granted in
+    all were fewer than, as many as or more than those applied for: cases and people of
+    each. One query (the two sums are subqueries, so that several services of a case do not
+    multiply each other)."""
+    applied = (
+        AppliedService.objects.filter(application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(total=Sum("minutes_per_week"))
+        .values("total")
+    )
+    granted = (
+        GrantedService.objects.filter(decision__application=OuterRef("pk"))
+        .order_by()
+        .values("decision__application")
+        .annotate(total=Sum("minutes_per_week"))
+        .values("total")
+    )
+    conditions = {
+        "less": Q(granted_total__lt=F("applied_total")),
+        "same": Q(granted_total=F("applied_total")),
+        "more": Q(granted_total__gt=F("applied_total")),
+    }
+    aggregates = {}
+    for key, condition in conditions.items():
+        aggregates[f"{key}_cases"] = Count("pk", filter=condition)
+        aggregates[f"{key}_people"] = Count("citizen", filter=condition, distinct=True)
+    totals = (
+        cohort(scope)
+        .annotate(
+            applied_total=Coalesce(Subquery(applied), 0),
+            granted_total=Coalesce(Subquery(granted), 0),
+        )
+        .filter(applied_total__gt=0)
+        .aggregate(**aggregates, people=Count("citizen", distinct=True))
+    )
+    result = {
+        key: {"cases": totals[f"{key}_cases"], "people": totals[f"{key}_people"]} for key in NEEDED
+    }
+    result["total"] = {
+        "cases": sum(result[key]["cases"] for key in NEEDED),
+        "people": totals["people"],
+    }
+    return result
+
+
 def closures_in_period(scope: Scope) -> list[dict]:
     """Cases closed in the period, by reason (cases and people). One query."""
     return list(
@@ -1012,6 +1062,7 @@ class Dashboard:
     track3: dict
     performed: list
     temporary_increases: list[dict] = field(default_factory=list)
+    needed: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def granted_vs_performed(scope: Scope) -> list:
@@ -1030,6 +1081,7 @@ def dashboard(scope: Scope, *, today: datetime.date) -> Dashboard:
         monthly=monthly_flow(scope),
         waiting=waiting_days(scope),
         services=services_applied_vs_granted(scope),
+        needed=needed_less(scope),
         parameters=savings_parameters(scope.period_end),
         levels=needs_levels(scope),
         closures=closures_in_period(scope),

@@ -381,6 +381,38 @@ def level_grid_table(figures: indicators.Dashboard) -> Table:
     return table
 
 
+def needed_table(figures: indicators.Dashboard) -> Table:
+    """How many needed less than they applied for: the decided cases by whether the minutes
+    granted in all were fewer than, as many as or more than the minutes applied for."""
+    labels = {
+        "less": _("Granted fewer minutes than applied for"),
+        "same": _("Granted as many minutes as applied for"),
+        "more": _("Granted more minutes than applied for"),
+    }
+    found = getattr(figures, "needed", None) or {}  # figures kept before the indicator: none
+    keys = list(indicators.NEEDED)
+    rows, lines = _one_way_rows(
+        [str(labels[key]) for key in keys],
+        [found.get(key, {}).get("cases", 0) for key in keys],
+        [found.get(key, {}).get("people", 0) for key in keys],
+        total_label=_("Total"),
+        total_people=found.get("total", {}).get("people", 0),
+    )
+    table = Table(
+        key="needed",
+        title=_("Needed less than applied for"),
+        caption=_(
+            "Cases decided in the period that applied for minutes, by the minutes per week "
+            "granted in all against those applied for."
+        ),
+        header=[_("Decision"), _("Cases"), _("Share")],
+        rows=rows,
+        lines=lines,
+    )
+    table.chart = _bar_chart(table, columns=(1,), rows=range(len(keys)), unit=_("cases"))
+    return table
+
+
 def closures_table(figures: indicators.Dashboard) -> Table:
     labels = dict(CaseClosure.Reason.choices)
     found = {row["reason"]: row for row in figures.closures}
@@ -618,6 +650,7 @@ def all_tables(figures: indicators.Dashboard) -> list[Table]:
     tables = [
         monthly_table(figures),
         waiting_table(figures),
+        needed_table(figures),
         services_table(figures),
     ]
     tables += [
