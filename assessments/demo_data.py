@@ -26,6 +26,7 @@ from rehab.demo import DEMO_TEAM, DemoUser, ensure_demo_users
 from rehab.models import Team, User
 from rehab.roles import Role
 
+from . import scoring
 from .models import (
     Application,
     AppliedService,
@@ -663,6 +664,77 @@ def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return datetime.datetime.combine(
         day, datetime.time(hour, minute), timezone.get_default_timezone()
     )
+
+
+class CaseMeasures:
+    """The instruments, needs levels, goals and goal attainment of one case: förlopp and
+    EQ-5D-5L at the visit, EQ-5D-5L again at each follow-up. Drawn from the case's own days
+    rather than from the plan's random generator, so that they change nothing else the seed
+    gives and the walked demo (``followup.demo``) and the bulk writer give the same values
+    for the same plan. A case with potential is förlopp 1 or 2 and feels better at each
+    follow-up; one without is förlopp 3 and stays about the same."""
+
+    def __init__(self, plan: CasePlan) -> None:
+        self.rng = random.Random(f"{plan.received_on.isoformat()}|{plan.visit_at.isoformat()}")  # noqa: S311
+        self.potential = plan.potential
+        self.trajectory = (1 if self.rng.random() < 0.35 else 2) if plan.potential else 3
+        low, high = {1: (1, 3), 2: (2, 4), 3: (3, 5)}[self.trajectory]
+        self.levels = [self.rng.randint(low, high) for _ in range(5)]
+        self.vas = self.rng.randint(35, 70)
+
+        # Needs levels (1–5) before the decision, granted, and at the follow-ups.
+        self.level_before = self.rng.randint(2, 5)
+        self.level_after = self.level_before - (
+            1 if plan.potential and plan.granted_percent < 100 else 0
+        )
+
+    GOALS = (
+        ("Klara personlig hygien själv", "personlig_vard"),
+        ("Laga enkla måltider själv", "hemliv"),
+        ("Gå ut på promenad med rollator", "forflyttning"),
+        ("Handla själv i närbutiken", "samhallsgemenskap"),
+        ("Känna sig trygg hemma på natten", "trygghet"),
+    )
+
+    def goal_choices(self) -> list[tuple[str, str]]:
+        """One or two goals (text, life area code), for a citizen with potential."""
+        if not self.potential:
+            return []
+        return [self.GOALS[0], *self.rng.sample(self.GOALS[1:], self.rng.randint(0, 1))]
+
+    def level_at(self, months: int) -> int:
+        """Förlopp 1 needs one level less from the sixth month on; the others keep theirs."""
+        if self.trajectory == 1 and months >= 6:
+            return max(1, self.level_after - 1)
+        return self.level_after
+
+    def attainment_choices(self, goals: int) -> list[str]:
+        """Förlopp 1 reaches its goals, förlopp 2 mostly in part, förlopp 3 seldom."""
+        weights = {1: (6, 3, 1), 2: (3, 5, 2), 3: (1, 3, 6)}[self.trajectory]
+        choices = ("achieved", "partly", "not")
+        return [self.rng.choices(choices, weights=weights)[0] for _ in range(goals)]
+
+    def _eq5d(self, levels: list[int], vas: int) -> dict:
+        names = (
+            "mobility",
+            "self_care",
+            "usual_activities",
+            "pain_discomfort",
+            "anxiety_depression",
+        )
+        return {**dict(zip(names, levels, strict=True)), "vas": vas}
+
+    def at_visit(self) -> dict[str, dict]:
+        return {
+            scoring.TRAJECTORY: {"trajectory": self.trajectory},
+            scoring.EQ5D5L: self._eq5d(self.levels, self.vas),
+        }
+
+    def at_follow_up(self, months: int) -> dict[str, dict]:
+        better = {1: 2, 2: 1, 3: 0}[self.trajectory] if months >= 3 else 0
+        levels = [max(1, level - self.rng.randint(0, better)) for level in self.levels]
+        vas = min(100, self.vas + better * self.rng.randint(3, 8) + self.rng.randint(-4, 4))
+        return {scoring.EQ5D5L: self._eq5d(levels, max(0, vas))}
 
 
 # --- Bulk writing -------------------------------------------------------------------------

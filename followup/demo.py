@@ -13,7 +13,6 @@ due.
 
 import contextlib
 import datetime
-import random
 import time
 from decimal import Decimal
 from unittest import mock
@@ -21,7 +20,7 @@ from unittest import mock
 from django.db import transaction
 from django.utils import timezone
 
-from assessments import demo_data, scoring
+from assessments import demo_data
 from assessments import services as assessment_services
 from assessments.demo_data import CasePlan, GenerationResult
 from assessments.models import Application, AppliedService, Citizen, JointVisit, LifeArea
@@ -176,81 +175,20 @@ def walk_case(spec: Application, applied: list[AppliedService], plan: CasePlan) 
     return application
 
 
-class _Measures:
-    """The instruments of a walked case: förlopp and EQ-5D-5L at the visit, EQ-5D-5L again
-    at each follow-up. Drawn from the case's own days rather than from the plan's random
-    generator, so that adding them changed nothing else the seed gives. A case with
-    potential is förlopp 1 or 2 and feels better at each follow-up; one without is förlopp 3
-    and stays about the same."""
-
-    def __init__(self, plan: CasePlan) -> None:
-        self.rng = random.Random(f"{plan.received_on.isoformat()}|{plan.visit_at.isoformat()}")  # noqa: S311
-        self.potential = plan.potential
-        self.trajectory = (1 if self.rng.random() < 0.35 else 2) if plan.potential else 3
-        low, high = {1: (1, 3), 2: (2, 4), 3: (3, 5)}[self.trajectory]
-        self.levels = [self.rng.randint(low, high) for _ in range(5)]
-        self.vas = self.rng.randint(35, 70)
-
-        # Needs levels (1–5) before the decision, granted, and at the follow-ups.
-        self.level_before = self.rng.randint(2, 5)
-        self.level_after = self.level_before - (
-            1 if plan.potential and plan.granted_percent < 100 else 0
-        )
-
-    GOALS = (
-        ("Klara personlig hygien själv", "personlig_vard"),
-        ("Laga enkla måltider själv", "hemliv"),
-        ("Gå ut på promenad med rollator", "forflyttning"),
-        ("Handla själv i närbutiken", "samhallsgemenskap"),
-        ("Känna sig trygg hemma på natten", "trygghet"),
-    )
+class _Measures(demo_data.CaseMeasures):
+    """The case's measures (``assessments.demo_data.CaseMeasures``) as the services take
+    them: goals in their IBIC life areas, attainments by goal."""
 
     def goals(self) -> list:
-        """One or two goals, each in its IBIC life area, for a citizen with potential."""
-        if not self.potential:
-            return []
-        chosen = [self.GOALS[0], *self.rng.sample(self.GOALS[1:], self.rng.randint(0, 1))]
+        chosen = self.goal_choices()
         areas = {
             area.code: area for area in LifeArea.objects.filter(code__in=[c for _, c in chosen])
         }
         return [assessment_services.GoalInput(text, areas.get(code)) for text, code in chosen]
 
-    def level_at(self, months: int) -> int:
-        """Förlopp 1 needs one level less from the sixth month on; the others keep theirs."""
-        if self.trajectory == 1 and months >= 6:
-            return max(1, self.level_after - 1)
-        return self.level_after
-
     def attainments(self, application: Application, months: int) -> dict[int, str]:
-        """Förlopp 1 reaches its goals, förlopp 2 mostly in part, förlopp 3 seldom."""
-        weights = {1: (6, 3, 1), 2: (3, 5, 2), 3: (1, 3, 6)}[self.trajectory]
-        choices = ("achieved", "partly", "not")
-        return {
-            goal.pk: self.rng.choices(choices, weights=weights)[0]
-            for goal in application.goals.order_by("pk")
-        }
-
-    def _eq5d(self, levels: list[int], vas: int) -> dict:
-        names = (
-            "mobility",
-            "self_care",
-            "usual_activities",
-            "pain_discomfort",
-            "anxiety_depression",
-        )
-        return {**dict(zip(names, levels, strict=True)), "vas": vas}
-
-    def at_visit(self) -> dict[str, dict]:
-        return {
-            scoring.TRAJECTORY: {"trajectory": self.trajectory},
-            scoring.EQ5D5L: self._eq5d(self.levels, self.vas),
-        }
-
-    def at_follow_up(self, months: int) -> dict[str, dict]:
-        better = {1: 2, 2: 1, 3: 0}[self.trajectory] if months >= 3 else 0
-        levels = [max(1, level - self.rng.randint(0, better)) for level in self.levels]
-        vas = min(100, self.vas + better * self.rng.randint(3, 8) + self.rng.randint(-4, 4))
-        return {scoring.EQ5D5L: self._eq5d(levels, max(0, vas))}
+        goals = list(application.goals.order_by("pk").values_list("pk", flat=True))
+        return dict(zip(goals, self.attainment_choices(len(goals)), strict=True))
 
 
 INCREASE_REASON = "Efter sjukhusvistelse"
