@@ -52,7 +52,10 @@ LABELS = {
 
 # Child relations: (relation name, heading, one object rather than many). Each level lists
 # what hangs under the objects of the level above it.
-CITIZEN_CHILDREN = [("grants", "Behörighet till skyddade personuppgifter", False)]
+CITIZEN_CHILDREN = [
+    ("grants", "Behörighet till skyddade personuppgifter", False),
+    ("performed_minutes", "Utförd tid enligt utföraren", False),
+]
 APPLICATION_CHILDREN = [
     ("applied_services", "Ansökta insatser", False),
     ("visits", "Gemensamma hembesök", False),
@@ -66,6 +69,8 @@ APPLICATION_CHILDREN = [
     ("follow_ups", "Uppföljningar", False),
     ("closure", "Avslut", True),
     ("positive_example", "Gott exempel", True),
+    ("temporary_increases", "Tillfälliga utökningar", False),
+    ("study_samples", "Uppföljningsstudier", False),
 ]
 NESTED_CHILDREN = {
     "visits": [
@@ -77,6 +82,8 @@ NESTED_CHILDREN = {
         ("services", "Insatser vid uppföljningen", False),
         ("goal_attainments", "Måluppfyllelse", False),
     ],
+    "study_samples": [("responses", "Svar", False)],
+    "responses": [("answers", "Svar på frågorna", False)],
 }
 
 

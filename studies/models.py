@@ -162,7 +162,11 @@ class SampledCase(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="sampled_cases")
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    # The name lets the register extract reach a citizen's answers (assessments may not
+    # import this app).
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="study_samples"
+    )
     service_start = models.DateField(_("service ongoing since"))
     position = models.PositiveIntegerField()
 

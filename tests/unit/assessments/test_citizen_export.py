@@ -118,3 +118,60 @@ def test_a_protected_identity_needs_a_grant(client, officer, citizen):
     assert client.get(urls(citizen)[0]).status_code == 403
     citizen.grants.create(user=officer, granted_by=officer, reason="Registerutdrag")
     assert client.get(urls(citizen)[0]).status_code == 200
+
+
+def test_the_extract_holds_temporary_increases_performed_minutes_and_study_answers(
+    client, officer, therapist, demo_users
+):
+    from followup import services as followup_services
+    from followup.performed_import import performed_minutes_save
+    from studies.models import Respondent, SampledCase
+    from tests.factories import decided_case
+    from tests.unit.studies.helpers import answer_all, study
+
+    application = decided_case(
+        officer=officer,
+        therapist=therapist,
+        received_on=datetime.date(2025, 12, 1),
+        decided_on=datetime.date(2026, 1, 12),
+    )
+    shower = ServiceType.objects.get(code="dusch")
+    followup_services.temporary_increase_record(
+        application=application,
+        service=shower,
+        extra_minutes_per_week=60,
+        starts_on=datetime.date(2026, 2, 2),
+        ends_on=datetime.date(2026, 3, 1),
+        reason="Efter sjukhusvistelse",
+        actor=officer,
+    )
+    performed_minutes_save(
+        citizen=application.citizen,
+        service=shower,
+        month=datetime.date(2026, 2, 1),
+        minutes=230,
+        actor=demo_users["enhetschef"],
+    )
+    drawn = study(
+        manager=demo_users["enhetschef"], sampling_day=datetime.date(2026, 6, 15), min_months=0
+    )
+    from studies import services as study_services
+
+    study_services.sample_draw(study=drawn, actor=demo_users["enhetschef"])
+    answer_all(
+        SampledCase.objects.get(study=drawn, application=application),
+        respondent=Respondent.CITIZEN,
+        actor=officer,
+    )
+
+    client.force_login(officer)
+    data = json.loads(client.get(urls(application.citizen)[0]).content)["citizen"]
+    assert [(row["month"], row["minutes"]) for row in data["performed_minutes"]] == [
+        ("2026-02-01", 230)
+    ]
+    [case] = data["applications"]
+    [increase] = case["temporary_increases"]
+    assert (increase["extra_minutes_per_week"], increase["reason"]) == (60, "Efter sjukhusvistelse")
+    [sample] = case["study_samples"]
+    [response] = sample["responses"]
+    assert response["answers"], response
