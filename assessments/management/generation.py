@@ -10,6 +10,8 @@ from assessments.models import Citizen
 class GenerateCommand(BaseCommand):
     # Said after the counts, e.g. " through the services".
     how = ""
+    # The names of the command's own options that ``generate`` takes.
+    generate_options: tuple[str, ...] = ()
 
     def add_arguments(self, parser):
         parser.add_argument("--citizens", type=int, default=300, help="how many citizens")
@@ -20,7 +22,7 @@ class GenerateCommand(BaseCommand):
             help="do nothing when citizens are already registered",
         )
 
-    def generate(self, *, citizens: int, seed: int):
+    def generate(self, *, citizens: int, seed: int, **options):  # noqa: ARG002
         raise NotImplementedError
 
     def handle(self, *args, citizens, seed, if_empty, **options):
@@ -29,8 +31,15 @@ class GenerateCommand(BaseCommand):
         if if_empty and Citizen.objects.exists():
             self.stdout.write("Citizens are already registered; no data generated.")
             return
-        result = self.generate(citizens=citizens, seed=seed)
+        extra = {name: options[name] for name in self.generate_options}
+        result = self.generate(citizens=citizens, seed=seed, **extra)
         self.stdout.write(
             f"Generated {result.citizens} citizens, {result.applications} applications"
             f"{self.how} in {result.seconds:.1f} s"
         )
+        tables = getattr(result, "tables", None) or {}
+        if tables:
+            width = max(len(name) for name in tables)
+            self.stdout.write(f"Rows per table ({sum(tables.values())} in all):")
+            for name, rows in sorted(tables.items()):
+                self.stdout.write(f"  {name:<{width}}  {rows:>10}")
