@@ -1,7 +1,8 @@
 """The small-cell rule with complementary suppression, for every table shown to managers.
 
 Primary suppression: a cell that counts fewer than five people (zero included) is shown as
-"<5". Complementary suppression: a table with totals is a set of relations, total = the sum
+"<5". In a two-way table a row or column with a hidden cell hides its total as well, since
+the margins together are equations a reader could solve. Complementary suppression: a table with totals is a set of relations, total = the sum
 of its parts (a row, a column, the row totals with the grand total, …). When a relation has
 exactly one hidden member, that member could be worked out from the others, so the smallest
 visible part of the relation is hidden too (shown as "–"); this repeats until no relation
@@ -148,6 +149,18 @@ def two_way(
     primary |= {("column", c) for c in range(columns) if is_small(people_columns[c])}
     if is_small(sum(people_rows)):
         primary.add("total")
+    # The margins of a two-way table are equations a reader can solve together: with the
+    # totals of two rows and two columns shown, the hidden cells where they cross are pinned
+    # down even when every line has two of them. So a line with a hidden cell hides its total
+    # as well; the relations below then hide another total where one alone could be worked
+    # out from the grand total.
+    cells_hidden = set(primary)
+    primary |= {
+        ("row", r) for r in range(rows) if any((r, c) in cells_hidden for c in range(columns))
+    }
+    primary |= {
+        ("column", c) for c in range(columns) if any((r, c) in cells_hidden for r in range(rows))
+    }
     relations: list[tuple[Hashable, Sequence[Hashable]]] = [
         (("row", r), [(r, c) for c in range(columns)]) for r in range(rows)
     ]

@@ -49,36 +49,58 @@ def test_people_drive_the_suppression_of_other_counts():
 
 def test_a_two_way_table_is_protected_per_row_and_per_column():
     # Rows: 3 10 | 13 ; 8 9 | 17 ; columns 11 19 | 30.
-    # Row 0 has the 3 alone: hide the 10. Column 0 has the 3 alone: hide the 8.
-    # Column 1 has the 10 alone: hide the 9. Every line now has two: stable.
+    # The 3 is small: row 0 and column 0 have a hidden cell, so their totals 13 and 11 go.
+    # The row totals: 13 alone hidden of 30 → the 17 goes, and row 1 then has its total
+    # alone → the 8 goes. The column totals: 11 alone → the 19 goes, and column 1 has its
+    # total alone → the 9 goes. Left shown: the 10 and the 30, and 3 + 8 + 9 = 20 has many
+    # answers.
     result = two_way([[3, 10], [8, 9]])
-    assert result.cells == [[True, True], [True, True]]
-    assert result.row_totals == [False, False]
-    assert result.column_totals == [False, False]
+    assert result.cells == [[True, False], [True, True]]
+    assert result.row_totals == [True, True]
+    assert result.column_totals == [True, True]
     assert result.grand_total is False
 
 
 def test_a_two_way_table_hides_only_what_it_must():
-    # 2 | 10 | 20        The 2 in row 0 takes the 10 with it (row 0);
-    # 6 | 30 | 40        column 0 then has 2 alone: the 6 goes; column 1 has
-    # 7 | 50 | 60        10 alone: the 30 goes. Row 1: 6 and 30, two. Stable.
+    # 2 | 10 | 20 (32)     The 2: row 0's total (32) and column 0's (15) go. Row totals:
+    # 6 | 30 | 40 (76)     32 alone → the smaller other, 76, goes; row 1 has its total alone
+    # 7 | 50 | 60 (117)    → its smallest cell, the 6. Column totals: 15 alone → 90 goes;
+    # 15  90  120 (225)    column 1 alone → its smallest, the 10. Row 2 and column 2 stay.
     result = two_way([[2, 10, 20], [6, 30, 40], [7, 50, 60]])
     assert result.cells == [
         [True, True, False],
-        [True, True, False],
+        [True, False, False],
         [False, False, False],
     ]
+    assert result.row_totals == [True, True, False]
+    assert result.column_totals == [True, True, False]
+    assert result.grand_total is False
 
 
 def test_a_small_margin_is_protected_among_the_margins():
-    # Row totals 4 and 20 (and 24): the row of 4 is all hidden, and its total 4 too, so the
-    # other row total (20) goes with it: 24 − 20 would give the 4 away. Columns 0 and 1
-    # each have one hidden cell, so the 10s below them go too.
+    # Rows 1 3 | 4 and 10 10 | 20 (24). The 1 and the 3 are small, and so is their row's
+    # total 4; both columns have a hidden cell, so their totals go. Row totals: 4 alone →
+    # the 20 goes; row 1 then has its total alone → the first 10 goes. Left shown: the
+    # second 10 and the 24.
     result = two_way([[1, 3], [10, 10]])
     assert result.row_totals == [True, True]
-    assert result.cells == [[True, True], [True, True]]
-    assert result.column_totals == [False, False]
+    assert result.cells == [[True, True], [True, False]]
+    assert result.column_totals == [True, True]
     assert result.grand_total is False
+
+
+def test_the_margins_cannot_be_solved_for_the_hidden_cells():
+    # Every hidden cell small, every line with two of them, the margins shown: before, the
+    # row totals 18 and 33 and the column totals gave each hidden cell away (as a reader of
+    # the level grid found). Now the lines with hidden cells hide their totals.
+    counts = [[10, 2, 16], [1, 20, 12]]
+    result = two_way(counts)
+    for r, row in enumerate(result.cells):
+        if any(row):
+            assert result.row_totals[r]
+    for c in range(3):
+        if any(result.cells[r][c] for r in range(2)):
+            assert result.column_totals[c]
 
 
 def test_display_strings():
