@@ -37,6 +37,12 @@ class GenerateCommand(BaseCommand):
             f"Generated {result.citizens} citizens, {result.applications} applications"
             f"{self.how} in {result.seconds:.1f} s"
         )
+        log_seconds = getattr(result, "access_log_seconds", 0.0)
+        if log_seconds:
+            self.stdout.write(
+                f"  of which {result.seconds - log_seconds:.1f} s the cases and "
+                f"{log_seconds:.1f} s the access log"
+            )
         tables = getattr(result, "tables", None) or {}
         if tables:
             width = max(len(name) for name in tables)
