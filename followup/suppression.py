@@ -188,11 +188,10 @@ def text(n: int | None, hidden: bool, *, people: int | None = None) -> str:
 
 
 def share_text(n: int | None, total: int | None, hidden: bool, *, people: int | None = None) -> str:
-    """``n`` as a percentage of ``total``; hidden with its count (or a small total)."""
-    if is_small(total):
-        return HIDDEN_TEXT
-    if hidden or is_small(n if people is None else people):
-        return text(n, True, people=people)
+    """``n`` as a percentage of ``total``; hidden with its count (or a small total). A hidden
+    share is "–" whatever hides it: "<5" in a share column would read as under 5 %."""
+    if is_small(total) or hidden or is_small(n if people is None else people):
+        return COMPLEMENT_TEXT
     share = Decimal(n or 0) * 100 / Decimal(total or 1)
     share = share.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return f"{share}{NBSP}%"

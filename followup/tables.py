@@ -540,6 +540,11 @@ def trajectory_table(figures: indicators.Dashboard) -> Table:
             ("vas_after", 1),
         ):
             mean, count = row.get(f"{name}_mean"), row.get(f"{name}_n", 0)
+            if hide:
+                # The row's people are hidden: so are its means and their n, which would
+                # say how many there are (n ≤ people, and equal at the visit).
+                cells += [Cell(MASKED), _count(count, True)]
+                continue
             shown = None if mean is None else float(calc.round_half_away(Decimal(str(mean)), 1))
             cells.append(_figure(_decimal(mean or 0, places), shown, count))
             cells.append(_count(count, False))

@@ -109,9 +109,10 @@ def test_display_strings():
     # Hidden only to protect a small cell: not "<5", which would be untrue.
     assert text(7, True) == "–"
     assert share_text(10, 14, True) == "–"
-    assert share_text(3, 14, True) == "<5"
+    # A hidden share is "–": "<5" in a share column would read as under 5 %.
+    assert share_text(3, 14, True) == "–"
     assert share_text(7, 14, False) == "50\u00a0%"
-    assert share_text(7, 4, False) == "<5"
+    assert share_text(7, 4, False) == "–"
 
 
 def test_the_flow_protects_the_complement_of_each_step():

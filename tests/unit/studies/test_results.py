@@ -28,8 +28,8 @@ def test_the_response_rate_counts_the_non_response_and_the_open_case(six_case_st
     the count of the answered it would give away."""
     summary = table(result_tables(six_case_study), "summary")
     case_officer, provider, citizen = summary.rows
-    assert case_officer[1:] == ["6", "<5", "<5", "<5", "<5"]
-    assert provider[1:] == ["6", "<5", "<5", "6", "<5"]
+    assert case_officer[1:] == ["6", "<5", "<5", "<5", "–"]
+    assert provider[1:] == ["6", "<5", "<5", "6", "–"]
     assert citizen[1:] == ["6", "5", "<5", "<5", f"83{NBSP}%"]
     reasons = table(result_tables(six_case_study), "non_response")
     assert reasons.rows[0] == ["Kan inte intervjuas på grund av demenssjukdom", "<5", "<5", "<5"]
@@ -40,10 +40,10 @@ def test_answers_per_option_show_fewer_than_five_as_small(six_case_study):
     officer_rows = table(tables, "questions_case_officer").rows
     other_way = [row for row in officer_rows if row[0].startswith("Utreddes")]
     assert [row[1:] for row in other_way] == [
-        ["Ja", "<5", "<5"],
-        ["Nej", "<5", "<5"],
-        ["Delvis", "<5", "<5"],
-        ["Vet ej", "<5", "<5"],
+        ["Ja", "<5", "–"],
+        ["Nej", "<5", "–"],
+        ["Delvis", "<5", "–"],
+        ["Vet ej", "<5", "–"],
     ]
     citizen_rows = table(tables, "questions_citizen").rows
     satisfied = [row for row in citizen_rows if row[0] == "Är du nöjd med insatsen?"]
@@ -88,14 +88,14 @@ def test_the_manager_downloads_the_results_as_csv_and_xlsx(client, manager, six_
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Urval och svar"]
-    assert rows[2][1:] == ["6", "<5", "<5", "<5", "<5"]
+    assert rows[2][1:] == ["6", "<5", "<5", "<5", "–"]
     assert any(row[:2] == ['\'=HYPERLINK("http://example.com")', "Ja"] for row in rows)
 
     response = client.get(reverse("studies:results_xlsx", args=[six_case_study.public_id]))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[0][0] == "Urval och svar"
-    assert values[2][1:6] == ["6", "<5", "<5", "<5", "<5"]
+    assert values[2][1:6] == ["6", "<5", "<5", "<5", "–"]
     assert all(not (isinstance(v, str) and v.startswith("=")) for row in values for v in row)
 
 
@@ -111,9 +111,9 @@ def test_a_part_that_would_give_away_a_small_one_is_hidden_too():
     [
         (6, [1, 3], 10, f"60{NBSP}%"),  # 6 / 10
         (5, [0, 0], 5, f"100{NBSP}%"),
-        (4, [1, 1], 6, "<5"),  # 4 answered is hidden, so is 67 %
+        (4, [1, 1], 6, "–"),  # 4 answered is hidden, so is 67 %
         (6, [4, 0], 10, f"60{NBSP}%"),  # 6 is shown; the hidden 4 and 0 stay hidden
-        (2, [1, 1], 4, "<5"),  # a sample under five
+        (2, [1, 1], 4, "–"),  # a sample under five
     ],
 )
 def test_the_response_rate_is_hidden_with_the_count_it_would_give_away(
