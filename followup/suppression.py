@@ -2,11 +2,11 @@
 
 Primary suppression: a cell that counts fewer than five people (zero included) is shown as
 "<5". In a two-way table a row or column with a hidden cell hides its total as well, since
-the margins together are equations a reader could solve. Complementary suppression: a table with totals is a set of relations, total = the sum
-of its parts (a row, a column, the row totals with the grand total, …). When a relation has
-exactly one hidden member, that member could be worked out from the others, so the smallest
-visible part of the relation is hidden too (shown as "–"); this repeats until no relation
-changes.
+the margins together are equations a reader could solve. Complementary suppression: a table
+with totals is a set of relations, total = the sum of its parts (a row, a column, the row
+totals with the grand total, …). When a relation has exactly one hidden member, that member
+could be worked out from the others, so the smallest visible part of the relation is hidden
+too (shown as "–"); this repeats until no relation changes. A hidden share is "–" too.
 
 A one-way table whose parts do not add up to its total (the people living alone out of all
 the people) has an unseen remainder. A remainder of one to four people is itself a small
