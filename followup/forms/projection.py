@@ -231,6 +231,15 @@ class ProjectionRowForm(forms.Form):
                 css = "form-control form-control-sm"
             field.widget.attrs["class"] = css
 
+    # The fields a person types; the selects always carry a value (the starting rows'), so
+    # a row counts as filled in only when one of these is.
+    TYPED = ("citizens", "cost_low", "cost_high", "level")
+
+    def has_changed(self) -> bool:
+        """Whether anything was typed into the row: a row left blank is not validated and
+        not counted, whatever its selects say."""
+        return any((self[name].value() or "") not in ("", None) for name in self.TYPED)
+
     def full_clean(self):
         super().full_clean()
         for name in self.errors:
@@ -261,6 +270,12 @@ class ProjectionRowForm(forms.Form):
 
 
 class BaseProjectionRowFormSet(forms.BaseFormSet):
+    def _construct_form(self, i, **kwargs):
+        # Every row may stay blank, the starting rows too (Django validates those always).
+        kwargs["empty_permitted"] = True
+        kwargs.setdefault("use_required_attribute", False)
+        return super()._construct_form(i, **kwargs)
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if forms.formsets.DELETION_FIELD_NAME in form.fields:

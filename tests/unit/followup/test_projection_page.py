@@ -153,3 +153,19 @@ def test_the_page_is_for_managers_not_case_officers(client, demo_users):
     assert client.get(URL).status_code == 403
     client.force_login(demo_users["enhetschef"])
     assert client.get(URL).status_code == 200
+
+
+def test_rows_left_blank_are_neither_checked_nor_counted(client, demo_users):
+    # Two rows typed, the other three starting rows left as they came (their selects set,
+    # nothing typed): 10 × 12 × 20 000 − 10 × 40 × 500 = 2 200 000 and
+    # 10 × 12 × 24 000 − 200 000 = 2 680 000 for the first; 20 × 12 × (15 000 − 5 400)
+    # − 20 × 20 000 = 1 904 000 and 20 × 12 × (18 000 − 5 400) − 400 000 = 2 624 000.
+    blank = {"service_form": "home_help", "forlopp": "3", "outcome": "none"}
+    client.force_login(demo_users["enhetschef"])
+    response = client.post(URL, post_data(TYPED_ROWS[:2] + [blank] * 3))
+    assert response.status_code == 200
+    assert not response.context["formset"].total_error_count()
+    page = response.content.decode()
+    assert 'id="error-summary-title"' not in page
+    assert "Ange antal medborgare" not in page
+    assert "4 104 000" in page.replace("\u00a0", " ")  # 2 200 000 + 1 904 000
