@@ -854,7 +854,9 @@ class _StaffMaker:
         self.rng = rng
         self.groups = {group.name: group for group in Group.objects.all()}
         self.existing = {
-            user.username: user for user in User.objects.filter(username__contains="-")
+            # The generated staff's usernames have a dash ("t001-hl01"); the demo users' none.
+            user.username: user
+            for user in User.objects.filter(username__contains="-")
         }
         self.new: list[tuple[User, str]] = []
 
@@ -1557,6 +1559,13 @@ def _access_log_chunks(*, rows: int, seed: int, today: datetime.date):
     patterns = list(ACCESS_PATTERNS)
     weights = list(itertools.accumulate(p[3] for p in patterns))
     purposes = {view: purpose_of(view)[:200] for view, _a, _r, _w in patterns}
+    # Each user works from a computer of their own on the municipality's network.
+    addresses = {
+        user: f"10.{rng.randint(1, 40)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+        for roles in by_team.values()
+        for group in roles.values()
+        for user in group
+    }
     stockholm = timezone.get_default_timezone()
     first = datetime.datetime.combine(
         add_months(today, -12 * ACCESS_LOG_YEARS), datetime.time(7), stockholm
@@ -1585,13 +1594,13 @@ def _access_log_chunks(*, rows: int, seed: int, today: datetime.date):
             out.append(
                 (
                     moment,
-                    rng.choice(users),
+                    user := rng.choice(users),
                     role.value,
                     rng.choice(citizens[team]),
                     action,
                     view,
                     purposes[view],
-                    f"10.{rng.randint(1, 40)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}",
+                    addresses[user],
                 )
             )
         written += size
