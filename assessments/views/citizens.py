@@ -105,11 +105,16 @@ def citizen_create(request):
 def citizen_detail(request, public_id):
     citizen = request.permission_object
     log_access(request, [citizen.public_id], Action.READ)
+    # The number identifies the citizen on the phone and in letters; a protected identity
+    # without the reader's grant shows it no more than the name.
+    hidden = citizen.protected_identity and not getattr(citizen, "name_granted", False)
+    number = citizen.personal_number
     return render(
         request,
         "assessments/citizen_detail.html",
         {
             "citizen": citizen,
+            "personal_number": "" if hidden else f"{number[:8]}-{number[8:]}",
             "display_name": citizen_name(citizen),
             "timeline": selectors.citizen_timeline(user=request.user, citizen=citizen),
             "can_change": request.user.has_perm("assessments.change_citizen", citizen),

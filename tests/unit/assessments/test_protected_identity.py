@@ -316,3 +316,27 @@ def test_the_managers_list_keeps_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(one)):
         response = client.get(url)
     assert len(response.context["citizens"]) == 3
+
+
+def test_the_citizen_page_shows_the_personnummer_only_with_the_name(client, demo_users, protected):
+    from django.urls import reverse
+
+    open_citizen = services.citizen_create(
+        personal_number=OTHER_NUMBER,
+        team=demo_users[CASE_OFFICER].team,
+        first_name="Öppen",
+        last_name="Person",
+    )
+    client = login(client, demo_users, CASE_OFFICER)
+    page = client.get(reverse("assessments:citizen_detail", args=[open_citizen.public_id]))
+    assert 'data-testid="personal-number">19400307-3428<' in page.content.decode()
+    hidden = client.get(reverse("assessments:citizen_detail", args=[protected.public_id]))
+    assert "19390227" not in hidden.content.decode()
+    services.identity_grant_create(
+        citizen=protected,
+        user=demo_users[CASE_OFFICER],
+        granted_by=demo_users[MANAGER],
+        reason="Handlägger ärendet",
+    )
+    shown = client.get(reverse("assessments:citizen_detail", args=[protected.public_id]))
+    assert 'data-testid="personal-number">19390227-5415<' in shown.content.decode()
