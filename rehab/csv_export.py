@@ -18,11 +18,17 @@ def neutralise(value: object) -> object:
     return value
 
 
+# Excel with Swedish settings splits a CSV file at semicolons (the comma is the decimal
+# sign), so the downloads use them; the imports read either.
+DELIMITER = ";"
+
+
 class SafeWriter:
-    """``csv.writer`` with every text cell neutralised; numbers are written as they are."""
+    """``csv.writer`` with every text cell neutralised; numbers are written as they are.
+    Cells are separated by semicolons (``DELIMITER``)."""
 
     def __init__(self, stream) -> None:
-        self._writer = csv.writer(stream)
+        self._writer = csv.writer(stream, delimiter=DELIMITER)
 
     def writerow(self, row: Iterable[object]) -> None:
         self._writer.writerow([neutralise(value) for value in row])

@@ -40,7 +40,7 @@ def test_a_manager_filters_the_dashboard_and_downloads_a_csv_and_an_svg(
     with page.expect_download() as csv_download:
         waiting.get_by_role("link", name=re.compile("^CSV")).click()
     with open(csv_download.value.path(), encoding="utf-8-sig") as handle:
-        rows = list(csv.reader(handle))
+        rows = list(csv.reader(handle, delimiter=";"))
     assert rows[0] == ["Steg", "Ärenden", "Median (dagar)", "90:e percentilen (dagar)"]
     assert rows[2] == ["Från ansökan till beslut", "14", "45", "45"]
 

@@ -334,7 +334,7 @@ def test_the_csv_reads_back(client, demo_users, seven_cases, officer):
     )
     response = client.get(url)
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows == [
         ["Uppföljning", "Uppföljningar", "Andel"],
         ["Genomförd i tid", "<5", "–"],

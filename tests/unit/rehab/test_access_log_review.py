@@ -208,7 +208,7 @@ def test_protected_and_other_team_reads_are_flagged(
 
 def read_csv(response):
     text = response.content.decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
+    return list(csv.DictReader(io.StringIO(text), delimiter=";"))
 
 
 def test_csv_export_has_the_rows_and_is_logged(

@@ -86,7 +86,7 @@ def test_the_manager_downloads_the_results_as_csv_and_xlsx(client, manager, six_
 
     response = client.get(reverse("studies:results_csv", args=[six_case_study.public_id]))
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Urval och svar"]
     assert rows[2][1:] == ["6", "<5", "<5", "<5", "–"]
     assert any(row[:2] == ['\'=HYPERLINK("http://example.com")', "Ja"] for row in rows)
