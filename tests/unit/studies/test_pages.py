@@ -230,4 +230,4 @@ def test_the_seed_is_shown_as_typed_without_a_thousands_separator(client, manage
     )
     client.force_login(manager)
     page = client.get(reverse("studies:study_detail", args=[study.public_id])).content.decode()
-    assert "ett slumpmässigt urval av 10, frö 20261" in page
+    assert "ett slumpmässigt urval av 10, startvärde 20261" in page
