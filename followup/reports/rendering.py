@@ -89,7 +89,7 @@ def build_context(
             "people": small_cell(figures.profile["people"]),
             "cases": small_cell(figures.profile["cases"]),
             "profile_rows": rows.profile_rows(figures.profile),
-            "flow_rows": rows.flow_rows(figures.flow),
+            "flow_rows": rows.flow_rows(figures.flow, scope.tracks),
             "service_rows": rows.service_rows(figures.services),
             "service_chart": service_chart(figures.services),
             "hourly_rows": rows.hourly_rows(hourly),

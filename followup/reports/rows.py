@@ -73,7 +73,11 @@ def profile_rows(profile: dict) -> list[dict]:
     return rows
 
 
-def flow_rows(flow: dict) -> list[dict]:
+def flow_rows(flow: dict, tracks=()) -> list[dict]:
+    """The applications received in the period and how far they have come (up to today),
+    each "varav" line a part of the first; the interventions of those applications below.
+    A report of one track shows that track only: the others, and the cases handed over
+    without a track, are not in it."""
     hidden = indicators.flow_hidden(flow)
 
     def count(key: str) -> str:
@@ -83,16 +87,18 @@ def flow_rows(flow: dict) -> list[dict]:
         ("Ansökningar mottagna under perioden", count("received")),
         ("– varav gemensamt hembesök genomfört", count("joint_visit_done")),
     ]
-    rows += [(f"– varav {Track(track).label}", count(f"track_{track.value}")) for track in Track]
+    shown = [track for track in Track if not tracks or track.value in tracks]
+    rows += [(f"– varav {Track(track).label}", count(f"track_{track.value}")) for track in shown]
+    if not tracks:
+        rows.append(("– varav överlämnade (utan spår)", count("handed_over")))
     rows += [
-        ("– varav överlämnade (utan spår)", count("handed_over")),
-        ("– fall med insatser", count("intervention_cases")),
+        ("– varav beslutade (till i dag)", count("decided")),
+        ("– varav uppföljning genomförd (till i dag)", count("followed_up")),
+        ("Ärenden med insatser i spåret", count("intervention_cases")),
         ("Insatser (besök), antal", calc.group_thousands(flow["interventions"])),
         ("– varav arbetsterapeut", calc.group_thousands(flow["therapist_interventions"])),
         ("– varav fysioterapeut", calc.group_thousands(flow["physio_interventions"])),
         ("Insatser, tid", calc.format_hours_minutes(flow["intervention_minutes"])),
-        ("– varav beslut fattat", count("decided")),
-        ("– varav uppföljning genomförd", count("followed_up")),
     ]
     return [{"label": label, "value": value} for label, value in rows]
 

@@ -745,3 +745,38 @@ def test_each_level_case_is_priced_by_the_tariff_valid_on_its_decision_date(team
     )
     assert figures.result.gross_kr_per_month == Decimal(2 * 3000 + 4000)
     assert figures.tariff == new
+
+
+def test_the_flow_of_a_one_track_report_shows_that_track_and_varav_lines_under_the_received():
+    from followup.reports import rows
+
+    flow = {
+        "received": 42,
+        "joint_visit_done": 40,
+        "handed_over": 0,
+        "decided": 30,
+        "followed_up": 20,
+        "intervention_cases": 25,
+        "interventions": 60,
+        "therapist_interventions": 55,
+        "physio_interventions": 5,
+        "intervention_minutes": 2700,
+        "track_1": 0,
+        "track_2": 42,
+        "track_3": 0,
+    }
+    labels = [row["label"] for row in rows.flow_rows(flow, (2,))]
+    assert labels == [
+        "Ansökningar mottagna under perioden",
+        "– varav gemensamt hembesök genomfört",
+        "– varav Spår 2: aktivitets- och funktionsbedömning före beslut",
+        "– varav beslutade (till i dag)",
+        "– varav uppföljning genomförd (till i dag)",
+        "Ärenden med insatser i spåret",
+        "Insatser (besök), antal",
+        "– varav arbetsterapeut",
+        "– varav fysioterapeut",
+        "Insatser, tid",
+    ]
+    every_track = [row["label"] for row in rows.flow_rows(flow)]
+    assert "– varav överlämnade (utan spår)" in every_track and len(every_track) == 13
