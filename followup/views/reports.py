@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from followup.forms.reports import ReportOrderForm
-from followup.models import ReportRequest
+from followup.models import ReportRequest, Tariff
 from followup.reports import ordering, selectors
 from rehab.accesslog import log_access
 from rehab.models import AccessLogEntry
@@ -59,7 +59,13 @@ def report_order(request):
     return render(
         request,
         "followup/report_order.html",
-        {"form": form, "reports": selectors.reports_for(user=request.user)},
+        {
+            "form": form,
+            "reports": selectors.reports_for(user=request.user),
+            # Without a tariff the report's level model (and its therapist-cost choice) has
+            # nothing to compute: say so before the manager orders.
+            "has_tariff": Tariff.objects.exists(),
+        },
     )
 
 

@@ -192,3 +192,16 @@ def test_an_unknown_convention_is_refused(level_cohort, team, staff):
             therapist_cost="weekly",
         )
     assert list(refused.value.message_dict) == ["therapist_cost"]
+
+
+def test_the_order_page_says_when_no_tariff_makes_the_level_model_empty(client, team, staff):
+    client.force_login(staff["manager"])
+    Tariff.objects.all().delete()
+    assert (
+        'data-testid="no-tariff"' in client.get(reverse("followup:report_order")).content.decode()
+    )
+    Tariff.objects.create(name="Nivåer", valid_from=datetime.date(2025, 1, 1))
+    assert (
+        'data-testid="no-tariff"'
+        not in client.get(reverse("followup:report_order")).content.decode()
+    )
