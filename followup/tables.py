@@ -141,6 +141,41 @@ def _one_way_rows(
     return rows, lines
 
 
+def _two_way_rows(
+    labels: Sequence[str],
+    counts: Sequence[Sequence[int]],
+    people: Sequence[Sequence[int]],
+    *,
+    columns: int,
+) -> tuple[list[list[Cell]], list[list[tuple[int, int]]]]:
+    """Rows of a two-way table of counts, each with its row total, and a total row, all
+    suppressed as one table (``suppression.two_way``); and its lines (every row and every
+    column) for the check that no line has a lone hidden cell."""
+    if not labels:
+        return [], []
+    hidden = suppression.two_way(counts, people=people)
+    rows = [
+        [Cell(label)]
+        + [_count(counts[r][c], hidden.cells[r][c], people=people[r][c]) for c in range(columns)]
+        + [_count(sum(counts[r]), hidden.row_totals[r], people=sum(people[r]))]
+        for r, label in enumerate(labels)
+    ]
+    column_totals = [sum(counts[r][c] for r in range(len(labels))) for c in range(columns)]
+    column_people = [sum(people[r][c] for r in range(len(labels))) for c in range(columns)]
+    rows.append(
+        [Cell(_("Total"))]
+        + [
+            _count(column_totals[c], hidden.column_totals[c], people=column_people[c])
+            for c in range(columns)
+        ]
+        + [_count(sum(column_totals), hidden.grand_total, people=sum(column_people))]
+    )
+    width = columns + 1
+    lines = [[(r, c) for c in range(1, width + 1)] for r in range(len(rows))]
+    lines += [[(r, c) for r in range(len(rows))] for c in range(1, width + 1)]
+    return rows, lines
+
+
 # --- the tables ------------------------------------------------------------------------------
 
 
@@ -335,33 +370,12 @@ def level_grid_table(figures: indicators.Dashboard) -> Table:
     cells = {(row["before"], row["after"]): row for row in grid}
     counts = [[cells.get((b, a), {}).get("follow_ups", 0) for a in afters] for b in befores]
     people = [[cells.get((b, a), {}).get("people", 0) for a in afters] for b in befores]
-    hidden = suppression.two_way(counts, people=people) if befores else None
-    rows = []
-    for r, before in enumerate(befores):
-        assert hidden is not None  # noqa: S101 - befores is not empty here
-        rows.append(
-            [Cell(_("Level %(level)s") % {"level": before})]
-            + [
-                _count(counts[r][c], hidden.cells[r][c], people=people[r][c])
-                for c in range(len(afters))
-            ]
-            + [_count(sum(counts[r]), hidden.row_totals[r], people=sum(people[r]))]
-        )
-    if befores:
-        assert hidden is not None  # noqa: S101
-        column_totals = [sum(counts[r][c] for r in range(len(befores))) for c in range(len(afters))]
-        column_people = [sum(people[r][c] for r in range(len(befores))) for c in range(len(afters))]
-        rows.append(
-            [Cell(_("Total"))]
-            + [
-                _count(column_totals[c], hidden.column_totals[c], people=column_people[c])
-                for c in range(len(afters))
-            ]
-            + [_count(sum(column_totals), hidden.grand_total, people=sum(column_people))]
-        )
-    width = len(afters) + 1
-    lines = [[(r, c) for c in range(1, width + 1)] for r in range(len(rows))]
-    lines += [[(r, c) for r in range(len(rows))] for c in range(1, width + 1)]
+    rows, lines = _two_way_rows(
+        [_("Level %(level)s") % {"level": before} for before in befores],
+        counts,
+        people,
+        columns=len(afters),
+    )
     table = Table(
         key="level_grid",
         title=_("Needs level at the decision and at each follow-up"),
@@ -373,7 +387,7 @@ def level_grid_table(figures: indicators.Dashboard) -> Table:
         + [_("Level %(level)s") % {"level": a} for a in afters]
         + [_("Total")],
         rows=rows,
-        lines=lines if befores else [],
+        lines=lines,
     )
     table.chart = _bar_chart(
         table, columns=range(1, len(afters) + 1), rows=range(len(befores)), unit=_("follow-ups")
@@ -479,32 +493,12 @@ def goals_table(figures: indicators.Dashboard, group: str) -> Table:
     keys = list(groups)
     counts = [[groups[k].get(s, {}).get("goals", 0) for s in states] for k in keys]
     people = [[groups[k].get(s, {}).get("people", 0) for s in states] for k in keys]
-    rows: list[list[Cell]] = []
-    lines: list[list[tuple[int, int]]] = []
-    if keys:
-        hidden = suppression.two_way(counts, people=people)
-        for r, (_key, name) in enumerate(keys):
-            rows.append(
-                [Cell(str(name) if name is not None else _("Not stated"))]
-                + [
-                    _count(counts[r][c], hidden.cells[r][c], people=people[r][c])
-                    for c in range(len(states))
-                ]
-                + [_count(sum(counts[r]), hidden.row_totals[r], people=sum(people[r]))]
-            )
-        column_totals = [sum(counts[r][c] for r in range(len(keys))) for c in range(len(states))]
-        column_people = [sum(people[r][c] for r in range(len(keys))) for c in range(len(states))]
-        rows.append(
-            [Cell(_("Total"))]
-            + [
-                _count(column_totals[c], hidden.column_totals[c], people=column_people[c])
-                for c in range(len(states))
-            ]
-            + [_count(sum(column_totals), hidden.grand_total, people=sum(column_people))]
-        )
-        width = len(states) + 1
-        lines = [[(r, c) for c in range(1, width + 1)] for r in range(len(rows))]
-        lines += [[(r, c) for r in range(len(rows))] for c in range(1, width + 1)]
+    rows, lines = _two_way_rows(
+        [str(name) if name is not None else _("Not stated") for _key, name in keys],
+        counts,
+        people,
+        columns=len(states),
+    )
     title, heading = GOAL_TITLES[group]
     table = Table(
         key=f"goals_{group}",
