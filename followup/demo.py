@@ -228,26 +228,33 @@ def _temporary_increase(application: Application, officer, lines, plan: CasePlan
 
 def _performed_minutes(application: Application, lines, plan: CasePlan) -> None:
     """The provider's performed minutes of a decided case, as the manager imports them: the
-    whole months after the decision up to last month (at most three) while the case is
-    open. The provider performed all of the granted time in the first two months and four
-    fifths of it in the third; in every third case four fifths throughout."""
-    last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    if plan.close_reason and plan.follow_ups_done:
-        closed_on = max(plan.follow_ups_done.values())
-        last_month = min(last_month, (closed_on.replace(day=1) - datetime.timedelta(days=1)))
-    months = []
-    month = plan.decided_on.replace(day=1)
-    while len(months) < 3:
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-        if month > last_month:
-            break
-        months.append(month)
+    provider's last three monthly exports (the three months before this one), for each
+    month the case's grant was in effect the whole month (decided before it began, not
+    closed before it ended). The provider performed all of the granted time in the first
+    two of those months and four fifths of it in the third; in every third case four fifths
+    throughout."""
+    this_month = timezone.localdate().replace(day=1)
+    reported: list[datetime.date] = []
+    month = this_month
+    for _ in range(3):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+        reported.insert(0, month)
+    closed_on = (
+        max(plan.follow_ups_done.values()) if plan.close_reason and plan.follow_ups_done else None
+    )
+
+    def in_effect(first: datetime.date) -> bool:
+        last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        return plan.decided_on < first and (closed_on is None or closed_on > last)
+
+    months = [month for month in reported if in_effect(month)]
     granted = [line for line in lines if line.service.has_minutes and line.minutes_per_week]
     if not months or not granted:
         return
     manager = application.team.members.filter(groups__name=Role.MANAGER.value).first()
-    for index, month in enumerate(months):
-        share = Decimal("0.8") if index == 2 or application.pk % 3 == 0 else Decimal(1)
+    for month in months:
+        third = month == reported[-1]
+        share = Decimal("0.8") if third or application.pk % 3 == 0 else Decimal(1)
         days = (month + datetime.timedelta(days=32)).replace(day=1) - month
         for line in granted:
             minutes = Decimal(line.minutes_per_week) * days.days / 7 * share
