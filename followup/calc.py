@@ -12,6 +12,7 @@ same without the unit), ``format_kr_price`` (to the öre, for parameters) and
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -95,6 +96,29 @@ def format_hours_minutes(minutes: Decimal | int) -> str:
 def decimal_text(value: Decimal) -> str:
     """A Decimal as plain text without exponent (``Decimal("1E+2")`` → ``"100"``)."""
     return f"{value:f}"
+
+
+# --- calendar months -------------------------------------------------------------------------
+
+
+def next_month(first: datetime.date) -> datetime.date:
+    """The first day of the month after ``first``'s."""
+    return (first.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def month_end(first: datetime.date) -> datetime.date:
+    """The last day of ``first``'s month."""
+    return next_month(first) - datetime.timedelta(days=1)
+
+
+def months_from(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The first day of every calendar month from ``start``'s to ``end``'s."""
+    months = []
+    month = start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = next_month(month)
+    return months
 
 
 # --- hourly model -------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.utils import timezone
 
-from followup import indicators
+from followup import calc, indicators
 
 # Kept a little longer than a day: the key holds the day, so yesterday's figures are never
 # shown today, and the hourly refresh overwrites today's.
@@ -31,16 +31,12 @@ class Figures:
     computed_at: datetime.datetime
 
 
-def month_end(first: datetime.date) -> datetime.date:
-    return (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-
-
 def default_scope(team_ids, today: datetime.date) -> indicators.Scope:
     """What the dashboard shows before any filter is chosen: this year up to the end of
     this month, the given teams, every track and home-care area."""
     return indicators.Scope(
         period_start=today.replace(month=1, day=1),
-        period_end=month_end(today.replace(day=1)),
+        period_end=calc.month_end(today),
         team_ids=tuple(team_ids),
     )
 

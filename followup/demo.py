@@ -29,7 +29,7 @@ from tracks import selectors as track_selectors
 from tracks import services as track_services
 from tracks.models import Handover
 
-from . import services
+from . import calc, services
 from .calc import round_half_away
 from .models import FollowUp
 from .performed_import import performed_minutes_save
@@ -244,7 +244,7 @@ def _performed_minutes(application: Application, lines, plan: CasePlan) -> None:
     )
 
     def in_effect(first: datetime.date) -> bool:
-        last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        last = calc.month_end(first)
         return plan.decided_on < first and (closed_on is None or closed_on > last)
 
     months = [month for month in reported if in_effect(month)]
@@ -255,7 +255,7 @@ def _performed_minutes(application: Application, lines, plan: CasePlan) -> None:
     for month in months:
         third = month == reported[-1]
         share = Decimal("0.8") if third or application.pk % 3 == 0 else Decimal(1)
-        days = (month + datetime.timedelta(days=32)).replace(day=1) - month
+        days = calc.next_month(month) - month
         for line in granted:
             minutes = Decimal(line.minutes_per_week) * days.days / 7 * share
             performed_minutes_save(

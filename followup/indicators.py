@@ -679,16 +679,6 @@ def has_home_care_areas() -> bool:
     return any(f.name == "home_care_area" for f in Citizen._meta.get_fields())
 
 
-def months_of(scope: Scope) -> list[datetime.date]:
-    """The first day of every month of the period."""
-    month = scope.period_start.replace(day=1)
-    months = []
-    while month <= scope.period_end:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
-
-
 def _month_key(value) -> datetime.date:
     if isinstance(value, datetime.datetime):
         value = value.date()
@@ -737,7 +727,7 @@ def monthly_flow(scope: Scope) -> list[dict]:
             "visits": visits.get(month, empty).get("visits", 0),
             "visit_people": visits.get(month, empty).get("people", 0),
         }
-        for month in months_of(scope)
+        for month in calc.months_from(scope.period_start, scope.period_end)
     ]
 
 

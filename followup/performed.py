@@ -70,20 +70,6 @@ class PerformedRow:
         return self.granted_minutes - self.performed_minutes
 
 
-def months_of(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    """The first day of every calendar month from ``start``'s to ``end``'s."""
-    months = []
-    month = start.replace(day=1)
-    while month <= end:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
-
-
-def month_end(month: datetime.date) -> datetime.date:
-    return (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-
-
 def grants(scope: Scope) -> QuerySet[GrantedService]:
     """The scope's granted services with minutes, each with the first (``starts``) and last
     (``ends``, None: open) day it is in effect."""
@@ -111,12 +97,12 @@ def grants(scope: Scope) -> QuerySet[GrantedService]:
 
 
 def _in_effect(month: datetime.date) -> Q:
-    return Q(starts__lte=month_end(month)) & (Q(ends__isnull=True) | Q(ends__gte=month))
+    return Q(starts__lte=calc.month_end(month)) & (Q(ends__isnull=True) | Q(ends__gte=month))
 
 
 def _days_in_effect(month: datetime.date):
     """The days of ``month`` the grant is in effect, as an SQL expression."""
-    last = month_end(month)
+    last = calc.month_end(month)
     first_day = Case(
         When(starts__lt=month, then=Value(1)),
         default=ExtractDay("starts"),
@@ -137,7 +123,7 @@ def _days_in_effect(month: datetime.date):
 def granted_vs_performed(scope: Scope) -> list[PerformedRow]:
     """Per service and month of the scope: people granted the service, granted and
     performed minutes and the gap (see the module's text). Three queries."""
-    months = months_of(scope.period_start, scope.period_end)
+    months = calc.months_from(scope.period_start, scope.period_end)
     if not months:
         return []
     in_scope = grants(scope)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from followup import dashboard_figures, indicators, tables
+from followup import calc, dashboard_figures, indicators, tables
 from followup.reports.selectors import allowed_teams
 from rehab.csv_export import SafeWriter, neutralise
 from rehab.permissions import permission_required
@@ -35,10 +35,6 @@ def _month(text: str) -> datetime.date:
     if not match:
         raise forms.ValidationError(_("Enter a month as YYYY-MM, for example 2026-03."))
     return datetime.date(int(match[1]), int(match[2]), 1)
-
-
-def _month_end(first: datetime.date) -> datetime.date:
-    return (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
 
 
 class DashboardFilterForm(forms.Form):
@@ -104,7 +100,7 @@ class DashboardFilterForm(forms.Form):
         teams = list(data.get("teams") or self.allowed)
         return indicators.Scope(
             period_start=data["start"],
-            period_end=min(_month_end(data["end"]), _month_end(self.today.replace(day=1))),
+            period_end=min(calc.month_end(data["end"]), calc.month_end(self.today)),
             team_ids=tuple(team.pk for team in teams),
             tracks=tuple(data.get("tracks") or ()),
             home_care_areas=tuple(area.pk for area in data.get("areas") or ()),
