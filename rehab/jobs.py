@@ -49,6 +49,22 @@ def stalled(queryset: QuerySet, *, running: str, now=None) -> QuerySet:
     )
 
 
+def take_stalled(model, *, running: str, queued: str) -> list[int]:
+    """Put the running rows of ``model`` whose heartbeat has stopped back to ``queued`` and
+    return their ids, for the caller to send their jobs again. Each row is taken by a
+    conditional update, so a job whose worker came back meanwhile is left to it."""
+    taken = []
+    for pk in stalled(model.objects.all(), running=running).values_list("pk", flat=True):
+        if stalled(model.objects.filter(pk=pk), running=running).update(
+            status=queued, heartbeat_at=None
+        ):
+            logger.warning(
+                "%s %s lost its worker; its job is sent again", model._meta.model_name, pk
+            )
+            taken.append(pk)
+    return taken
+
+
 @contextmanager
 def heartbeat(model, pk: int):
     """Renew ``model``'s row ``pk`` heartbeat from a thread until the block ends.

@@ -171,17 +171,12 @@ def resend_stalled() -> int:
     """Send again the running jobs whose heartbeat has stopped (their worker died, see
     ``rehab.jobs``); returns how many. The saved batches are kept: the import key makes the
     job that runs again skip the rows already saved."""
-    sent = 0
-    running = ImportJob.Status.RUNNING
-    for pk in jobs.stalled(ImportJob.objects.all(), running=running).values_list("pk", flat=True):
-        # Conditional: a job whose worker came back meanwhile is left to it.
-        if jobs.stalled(ImportJob.objects.filter(pk=pk), running=running).update(
-            status=ImportJob.Status.QUEUED, heartbeat_at=None
-        ):
-            logger.warning("import job %s lost its worker; it is sent again", pk)
-            enqueue(pk)
-            sent += 1
-    return sent
+    taken = jobs.take_stalled(
+        ImportJob, running=ImportJob.Status.RUNNING, queued=ImportJob.Status.QUEUED
+    )
+    for pk in taken:
+        enqueue(pk)
+    return len(taken)
 
 
 def run_import_job(job_id: int) -> None:

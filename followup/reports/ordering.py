@@ -203,18 +203,8 @@ def resend_stalled() -> int:
     """Send again the jobs of running reports whose heartbeat has stopped (their worker
     died, see ``rehab.jobs``); returns how many. The report goes back to "queued", so the
     delivery that takes it starts it over and counts the attempt."""
-    sent = 0
-    for pk in jobs.stalled(ReportRequest.objects.all(), running=Status.RUNNING).values_list(
-        "pk", flat=True
-    ):
-        # Conditional: a report whose worker came back meanwhile is left to it.
-        taken = jobs.stalled(ReportRequest.objects.filter(pk=pk), running=Status.RUNNING).update(
-            status=Status.QUEUED, heartbeat_at=None
-        )
-        if taken:
-            logger.warning("report %s lost its worker; its job is sent again", pk)
-            sent += bool(_enqueue(pk))
-    return sent
+    taken = jobs.take_stalled(ReportRequest, running=Status.RUNNING, queued=Status.QUEUED)
+    return sum(bool(_enqueue(pk)) for pk in taken)
 
 
 def requeue_waiting(*, older_than: datetime.timedelta = REQUEUE_AFTER) -> int:
