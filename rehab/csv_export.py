@@ -25,9 +25,11 @@ DELIMITER = ";"
 
 class SafeWriter:
     """``csv.writer`` with every text cell neutralised; numbers are written as they are.
-    Cells are separated by semicolons (``DELIMITER``)."""
+    Cells are separated by semicolons (``DELIMITER``). The file starts with a byte order
+    mark, so that Excel reads it as UTF-8 (å, ä and ö)."""
 
     def __init__(self, stream) -> None:
+        stream.write("\ufeff")
         self._writer = csv.writer(stream, delimiter=DELIMITER)
 
     def writerow(self, row: Iterable[object]) -> None:

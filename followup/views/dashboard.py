@@ -146,8 +146,7 @@ def _csv(table: tables.Table) -> bytes:
     writer.writerow(table.header)
     for row in table.rows:
         writer.writerow([cell.text if cell.value is None else cell.value for cell in row])
-    # A BOM so that Excel opens the UTF-8 file with å, ä and ö.
-    return ("\ufeff" + stream.getvalue()).encode("utf-8")
+    return stream.getvalue().encode("utf-8")
 
 
 def _xlsx(table: tables.Table) -> bytes:

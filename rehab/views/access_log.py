@@ -163,7 +163,6 @@ def _url_with(request, **changes) -> str:
 def _csv_response(filename: str):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so that spreadsheet programs read UTF-8
     return response, SafeWriter(response)
 
 

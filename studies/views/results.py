@@ -28,7 +28,6 @@ def results_csv(request, public_id):
     study = request.permission_object
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(study, "csv")}"'
-    response.write("\ufeff")  # so that Excel reads the file as UTF-8
     exports.write_csv(response, result_tables(study))
     return response
 
