@@ -175,11 +175,12 @@ def dashboard_download(request):
     kind = request.GET.get("format") or "csv"
     if kind not in FORMATS:
         raise Http404(_("Unknown file format."))
-    found = {table.key: table for table in tables.all_tables(figures_for(form.scope(), today))}
+    scope = form.scope()
+    found = {table.key: table for table in tables.all_tables(figures_for(scope, today))}
     table = found.get(key)
     if table is None:
         raise Http404(_("Unknown indicator."))
-    name = f"{table.key}-{form.scope().period_start:%Y%m}-{form.scope().period_end:%Y%m}"
+    name = f"{table.key}-{scope.period_start:%Y%m}-{scope.period_end:%Y%m}"
     if kind == "csv":
         response = HttpResponse(_csv(table), content_type="text/csv; charset=utf-8")
     elif kind == "xlsx":
