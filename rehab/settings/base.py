@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from rehab.formats.input_formats import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS  # noqa: F401
@@ -98,6 +99,15 @@ def database_from_url(url: str) -> dict:
         # Values travel apart from the statement text, so a statement the server logs
         # (e.g. one that fails) shows $1 placeholders, never a personnummer or a name.
         config.setdefault("OPTIONS", {})["server_side_binding"] = True
+        pooler = env_str("DB_POOLER", "none")
+        if pooler not in ("none", "transaction"):
+            raise ImproperlyConfigured("DB_POOLER must be none or transaction.")
+        if pooler == "transaction":
+            # Behind PgBouncer in transaction mode each transaction may run on another
+            # server connection, so no cursor may stay open across transactions: iterator()
+            # fetches in chunks from the client side instead (docs/scale-out.md). Named
+            # prepared statements would break the same way; Django prepares none by default.
+            config["DISABLE_SERVER_SIDE_CURSORS"] = True
     return config
 
 
