@@ -5,8 +5,9 @@
 Migrates the database and loads the demo (``setup_demo --citizens 2000``, idempotent),
 starts gunicorn on a free loopback port, logs in ``--users`` sessions spread over the five
 demo users (case officer, therapist, physiotherapist, manager, administrator), and lets each
-one, for ``--seconds``, open its start page, a case page found on it, and /healthz, with a
-think time between requests (``--think`` seconds on average). Every request has a timeout
+one, for ``--seconds``, open its start page and the pages of its role in ``ROLE_PAGES`` (the
+manager's dashboard, the administrator's access-log review with and without "flagged only"),
+a case page found on the start page, and /healthz, with a think time between requests (``--think`` seconds on average). Every request has a timeout
 and each user stops after ``--max-requests``. Prints the request count, the server errors
 (5xx) and the p50/p95/p99 latency. Targets: 0 server errors, p95 under 300 ms.
 
@@ -35,6 +36,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # The demo logins of rehab/demo.py (not imported: that needs Django set up in this process).
 DEMO_USERNAMES = ["handlaggare", "arbetsterapeut", "fysioterapeut", "enhetschef", "admin"]
 DEMO_PASSWORD = "samrehab-demo"  # noqa: S105 - the documented demo password
+
+# Besides its start page and the case pages on it, each role opens the pages it uses most.
+ROLE_PAGES = {
+    "enhetschef": ["/indicators/"],
+    "admin": ["/system/access-log/", "/system/access-log/?flagged=on"],
+}
 
 CASE_LINK = re.compile(r'href="(/(?:applications|citizens)/[0-9a-f-]{36}/)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -90,6 +97,7 @@ class User:
             urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
         )
         self.start_page = "/"
+        self.pages: list[str] = []
         self.case_pages: list[str] = []
 
     def request(self, path: str, data: dict | None = None) -> tuple[int, str, float, str]:
@@ -119,6 +127,7 @@ class User:
         if status != 302 or not location:
             raise RuntimeError(f"{self.username} has no start page ({status})")
         self.start_page = urllib.parse.urlsplit(location).path
+        self.pages = [self.start_page, *ROLE_PAGES.get(self.username, [])]
         _, page, _, _ = self.request(self.start_page)
         self.case_pages = sorted(set(CASE_LINK.findall(page)))[:20]
 
@@ -130,7 +139,7 @@ def run_user(user, deadline, think, max_requests, results, lock):
     while time.monotonic() < deadline and done < max_requests:
         choice = rng.random()
         if choice < 0.4 or not user.case_pages:
-            path = user.start_page if choice < 0.85 or not user.case_pages else "/healthz"
+            path = rng.choice(user.pages) if choice < 0.85 or not user.case_pages else "/healthz"
         elif choice < 0.85:
             path = rng.choice(user.case_pages)
         else:
@@ -140,7 +149,7 @@ def run_user(user, deadline, think, max_requests, results, lock):
         except Exception as error:  # noqa: BLE001 - a timeout or a dropped connection
             status, elapsed = f"error {type(error).__name__}", float(user.timeout)
         with lock:
-            kind = "healthz" if path == "/healthz" else "case" if path != user.start_page else path
+            kind = "healthz" if path == "/healthz" else path if path in user.pages else "case"
             results.append((kind, status, elapsed))
         done += 1
         time.sleep(rng.uniform(0, 2 * think))
