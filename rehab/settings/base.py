@@ -113,7 +113,7 @@ AUTH_USER_MODEL = "rehab.User"
 LOCAL_LOGIN = env_bool("LOCAL_LOGIN", default=True)
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins and locks the account out (brute-force protection).
-    *(["axes.backends.AxesStandaloneBackend"] if LOCAL_LOGIN else []),
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_LOGIN else []),
     "rehab.sso.SingleSignOnBackend",

@@ -206,3 +206,42 @@ def test_production_refuses_an_unsafe_single_sign_on_setup(extra, message):
     )
     assert result.returncode != 0
     assert message in result.stderr
+
+
+SSO_ONLY = {
+    "OIDC_ISSUER": "https://idp.region.example.se/oidc",
+    "OIDC_CLIENT_ID": "samrehab",
+    "OIDC_CLIENT_SECRET": "a-secret",
+    "LOCAL_LOGIN": "false",
+}
+
+
+def test_production_with_single_sign_on_only_passes_the_deployment_check():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env={**clean_environment(), **PRODUCTION_ENV, **SSO_ONLY},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_without_local_login_no_backend_checks_a_password():
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(','.join(settings.AUTHENTICATION_BACKENDS))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env={**clean_environment(), **PRODUCTION_ENV, **SSO_ONLY},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert output.split(",") == [
+        "axes.backends.AxesStandaloneBackend",
+        "rules.permissions.ObjectPermissionBackend",
+        "rehab.sso.SingleSignOnBackend",
+    ]
