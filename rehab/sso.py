@@ -10,7 +10,8 @@ needed, so a process starts even while the provider is away.
   through ``ClaimMapping`` (``rehab.services.sso_sign_in``).
 - ``SessionRecheckMiddleware``: after ``OIDC_RECHECK_MINUTES`` the next page a signed-in
   person opens asks the provider again without showing anything (``prompt=none``); a person
-  switched off or left without a role there is logged out here.
+  switched off or left without a role there is logged out here. An htmx poll is answered
+  with ``HX-Redirect``, so the whole page makes the round trip.
 - ``provider_logout_url``: where logging out continues, so that the session at the provider
   ends too (RP-initiated logout), when the provider offers it.
 
@@ -26,6 +27,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.deprecation import MiddlewareMixin
@@ -203,10 +205,25 @@ class SessionRecheckMiddleware(SessionRefresh):
         if not enabled() or not signed_in_with_sso(request):
             return None
         try:
-            return super().process_request(request)
+            response = super().process_request(request)
         except (requests.RequestException, ImproperlyConfigured) as error:
             # Without the provider nobody can be checked: the session ends here.
             logger.warning("single sign-on recheck failed (%s)", type(error).__name__)
             auth.logout(request)
             request.session[REFUSAL_SESSION_KEY] = services.SignInRefusal.PROVIDER
             return redirect("sso_refused")
+        if response is not None and request.headers.get("HX-Request"):
+            return self._whole_page(request, response["Location"])
+        return response
+
+    @staticmethod
+    def _whole_page(request, provider_url: str) -> HttpResponse:
+        """A page's htmx poll (import and report status) cannot follow the provider's
+        redirects: htmx sends the whole page there instead, and back to the page it was."""
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        same_site = current.netloc == request.get_host() and current.path.startswith("/")
+        back = current.path + (f"?{current.query}" if current.query else "")
+        request.session["oidc_login_next"] = back if same_site else reverse("home")
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = provider_url
+        return response

@@ -179,3 +179,29 @@ def test_logout_ends_the_session_here_and_at_the_provider(page, live_server, oid
     # The provider's session is gone too: it asks who you are again.
     page.get_by_role("link", name=SSO_BUTTON).click()
     expect(page.get_by_label("Användar-id")).to_be_visible()
+
+
+def test_an_htmx_poll_after_the_recheck_interval_sends_the_whole_page_round(
+    page, live_server, oidc_provider, north, settings
+):
+    """The import and report pages poll with htmx; a poll cannot follow the provider's
+    redirects, so it is told to send the whole page there, and the page comes back."""
+    settings.OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = 2
+    oidc_provider.put_account(
+        "hans", claims=person("SE2321000016-H008", "Hans", "Hed", [OFFICER_GROUP]), acr=LOA3
+    )
+    sso_login(page, live_server, "hans")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Arbetskö")
+    time.sleep(2.5)
+    poll = page.request.get(
+        f"{live_server.url}/queue/",
+        headers={"HX-Request": "true", "HX-Current-URL": f"{live_server.url}/queue/"},
+        max_redirects=0,
+    )
+    assert poll.status == 204
+    provider_url = poll.headers["hx-redirect"]
+    assert provider_url.startswith(f"{oidc_provider.url}/auth?")
+    assert "prompt=none" in provider_url
+    page.goto(provider_url)
+    expect(page).to_have_url(f"{live_server.url}/queue/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Arbetskö")
