@@ -77,7 +77,7 @@ def sign_in_event_record(
 
 
 @transaction.atomic
-def sso_sign_in(*, claims: Mapping, strong: bool, address: str | None) -> SignInOutcome:
+def sso_sign_in(*, claims: Mapping, address: str | None) -> SignInOutcome:
     """Who a single sign-on lets in, with which roles and team (ADR 0018).
 
     The person is the user whose ``sso_subject`` is the claim ``OIDC_ID_CLAIM``; a first

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.deprecation import MiddlewareMixin
@@ -158,14 +158,14 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
         userinfo = self.get_userinfo(access_token, id_token, payload)
         if userinfo.get("sub") != payload.get("sub"):
             raise SuspiciousOperation("The user info is about someone else.")
-        strong = is_strong(payload)
         outcome = services.sso_sign_in(
-            claims={**payload, **userinfo}, strong=strong, address=client_ip(self.request)
+            claims={**payload, **userinfo}, address=client_ip(self.request)
         )
         if outcome.user is None:
             self.request.sso_refusal = outcome.refusal
             return None
-        outcome.user.sso_strong = strong
+        # Read by the callback view: a strong login skips the one-time code.
+        outcome.user.sso_strong = is_strong(payload)
         return outcome.user
 
 
@@ -212,7 +212,7 @@ class SessionRecheckMiddleware(SessionRefresh):
             auth.logout(request)
             request.session[REFUSAL_SESSION_KEY] = services.SignInRefusal.PROVIDER
             return redirect("sso_refused")
-        if response is not None and request.headers.get("HX-Request"):
+        if isinstance(response, HttpResponseRedirect) and request.headers.get("HX-Request"):
             return self._whole_page(request, response["Location"])
         return response
 

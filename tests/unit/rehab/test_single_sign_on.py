@@ -49,7 +49,7 @@ def claims(hsa_id="SE2321000016-H001", groups=("handlaggare",), **extra):
 
 
 def sign_in(values):
-    return services.sso_sign_in(claims=values, strong=False, address="10.0.0.7")
+    return services.sso_sign_in(claims=values, address="10.0.0.7")
 
 
 def events():
