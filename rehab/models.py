@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .roles import Role
+
 
 class Team(models.Model):
     """A group of staff who share cases (a case officer unit, a rehab team)."""
@@ -27,6 +29,16 @@ class User(AbstractUser):
         related_name="members",
     )
     title = models.CharField(_("professional title"), max_length=100, blank=True)
+    # The identity provider's stable identifier of the person (the claim named by
+    # OIDC_ID_CLAIM: the subject, or e.g. an HSA-id); single sign-on matches on this alone,
+    # never on the e-mail address (rehab/sso.py, ADR 0018).
+    sso_subject = models.CharField(
+        _("identifier at the identity provider"),
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -96,3 +108,76 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Access log entries cannot be deleted.")
+
+
+class ClaimMapping(models.Model):
+    """What one value of the identity provider's group claims gives a user at each single
+    sign-on: a role, a team or both (rehab/sso.py). Kept by the system administrator."""
+
+    value = models.CharField(
+        _("value at the identity provider"),
+        max_length=200,
+        unique=True,
+        help_text=_("A group or attribute value exactly as the identity provider sends it."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.CASCADE, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["value"]
+        verbose_name = _("role from the identity provider")
+        verbose_name_plural = _("roles from the identity provider")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="") | models.Q(team__isnull=False),
+                name="claim_mapping_gives_role_or_team",
+            )
+        ]
+
+    def __str__(self):
+        return self.value
+
+
+class SignInEvent(models.Model):
+    """Append-only record of a single sign-on: a login, a refusal, a change of roles, a
+    logout. ``user`` is empty for a refusal of someone who has no account here; ``name``
+    is what the provider called them. No personnummer: a subject that is one is not kept."""
+
+    class Event(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        REFUSED = "refused", _("Login refused")
+        ROLES_CHANGED = "roles", _("Roles changed")
+        LOGOUT = "logout", _("Logged out")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    event = models.CharField(_("event"), max_length=10, choices=Event.choices)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject = models.CharField(_("identifier at the identity provider"), max_length=255)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("single sign-on event")
+        verbose_name_plural = _("single sign-on events")
+        indexes = [models.Index(fields=["user", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.event} {self.subject}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Sign-in events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Sign-in events cannot be deleted.")

@@ -62,6 +62,8 @@ GROUP_MODEL_PERMISSIONS = {
         "rehab.change_team",
         "rehab.view_team",
         "auth.view_group",
+        *(f"rehab.{action}_claimmapping" for action in ("add", "change", "view", "delete")),
+        "rehab.view_signinevent",
         "assessments.add_servicetype",
         "assessments.change_servicetype",
         "assessments.view_servicetype",

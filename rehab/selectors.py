@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .extensions import CitizenFacts, citizen_directory
-from .models import AccessLogEntry, User
+from .models import AccessLogEntry, ClaimMapping, Team, User
+from .roles import Role
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -46,3 +47,14 @@ def citizen_facts(
     """Protected identity and team of the citizens among ``public_ids``, in one query; with
     ``viewer``, also the name as that user may see it."""
     return citizen_directory.one().facts(public_ids, viewer=viewer)
+
+
+def roles_from_claims(values: Iterable[str]) -> tuple[list[Role], Team | None]:
+    """The roles (in ``Role``'s order) and the team that these claim values map to; of
+    several teams, the one whose value sorts first."""
+    mappings = list(
+        ClaimMapping.objects.filter(value__in=set(values)).select_related("team").order_by("value")
+    )
+    wanted = {mapping.role for mapping in mappings if mapping.role}
+    team = next((mapping.team for mapping in mappings if mapping.team is not None), None)
+    return [role for role in Role if role.value in wanted], team

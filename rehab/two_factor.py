@@ -4,6 +4,7 @@ and is then asked for the code at every login).
 
 After the password, a user of such a role who has no confirmed authenticator yet sets one up
 (the key is shown as text and as an otpauth:// link); later logins ask for the six-digit code.
+A single sign-on with a strong method (e.g. SITHS) counts as both factors.
 This module holds who must give the code and the middleware that asks for it; the page
 itself is ``rehab.views.two_factor``.
 """
@@ -16,7 +17,10 @@ from django_otp import user_has_device
 from .roles import roles_of
 
 # Pages a user who still owes the second factor may open.
-ALLOWED_PATHS = ("/two-factor/", "/logout/", "/i18n/", "/static/", "/healthz")
+ALLOWED_PATHS = ("/two-factor/", "/logout/", "/login/", "/oidc/", "/i18n/", "/static/", "/healthz")
+# Set by a single sign-on whose provider reported a strong method (OIDC_STRONG_METHODS, e.g.
+# SITHS): that login is the second factor, so no one-time code is asked (rehab/sso.py).
+STRONG_LOGIN_SESSION_KEY = "samrehab_strong_login"
 
 
 def two_factor_required(user) -> bool:
@@ -36,6 +40,7 @@ class RequireTwoFactorMiddleware:
         if (
             user.is_authenticated
             and not user.is_verified()
+            and not request.session.get(STRONG_LOGIN_SESSION_KEY)
             and not request.path.startswith(ALLOWED_PATHS)
             and two_factor_required(user)
         ):

@@ -1,17 +1,27 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from .permissions import public
-from .views import access_log, health, home, two_factor
+from .views import access_log, health, home, sso, two_factor
 
 handler500 = "rehab.middleware.server_error"
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("login/", public(auth_views.LoginView.as_view()), name="login"),
-    path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("login/", public(sso.LoginView.as_view()), name="login"),
+    path("login/refused/", sso.refused, name="sso_refused"),
+    path("logout/", sso.logout, name="logout"),
+    path(
+        "oidc/authenticate/",
+        public(sso.AuthenticationRequestView.as_view()),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "oidc/callback/",
+        public(sso.CallbackView.as_view()),
+        name="oidc_authentication_callback",
+    ),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("two-factor/", two_factor.two_factor, name="two_factor"),

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "rehab.middleware.NoStoreForSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "rehab.sso.SessionRecheckMiddleware",
     "rehab.two_factor.RequireTwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -117,11 +118,15 @@ ALLOW_FLUSH = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "rehab.User"
+# Local passwords: on by default (the embedded demo); LOCAL_LOGIN=false leaves single
+# sign-on as the only way in (below).
+LOCAL_LOGIN = env_bool("LOCAL_LOGIN", default=True)
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins and locks the account out (brute-force protection).
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_LOGIN else []),
+    "rehab.sso.SingleSignOnBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -174,6 +179,27 @@ AXES_HANDLER = "rehab.login_lockout.LockoutHandler"
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "rehab.client_address.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Single sign-on over OpenID Connect (rehab/sso.py, ADR 0018): offered when OIDC_ISSUER is
+# set. The endpoints come from the issuer's discovery document; the mozilla-django-oidc
+# names below are read by the library.
+OIDC_ISSUER = env_str("OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid profile")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGORITHM", "RS256")
+# The claim that names the person for good (the subject, or e.g. an HSA-id claim).
+OIDC_ID_CLAIM = env_str("OIDC_ID_CLAIM", "sub")
+# The claims whose values are looked up in the roles-from-the-provider table (ClaimMapping).
+OIDC_GROUP_CLAIMS = env_list("OIDC_GROUP_CLAIMS", default=["groups"])
+# acr or amr values that count as a strong login (e.g. SITHS): no one-time code asked.
+OIDC_STRONG_METHODS = env_list("OIDC_STRONG_METHODS", default=[])
+# The provider is asked again (silently, prompt=none) after this long; a person switched
+# off there loses the session here at the next page after it.
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env_int("OIDC_RECHECK_MINUTES", 15) * 60
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_TIMEOUT = 15
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True

@@ -105,3 +105,28 @@ def _no_content_security_policy_violations(page):
     )
     yield
     assert violations == []
+
+
+@pytest.fixture
+def oidc_provider(settings, live_server):
+    """Single sign-on through the real test provider, as a municipality would set it up:
+    the person is matched on the HSA-id claim, roles come from the groups claim, LoA3
+    counts as strong, and managers must otherwise give a one-time code."""
+    from tests.support.oidc_provider import (
+        CLIENT_ID,
+        CLIENT_SECRET,
+        LOA3,
+        TestProvider,
+        provider_url,
+    )
+
+    url = provider_url()
+    settings.OIDC_ISSUER = url
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
+    settings.OIDC_RP_SCOPES = "openid profile email groups hsa"
+    settings.OIDC_ID_CLAIM = "hsa_id"
+    settings.OIDC_GROUP_CLAIMS = ["groups", "hsa_unit"]
+    settings.OIDC_STRONG_METHODS = [LOA3]
+    settings.TWO_FACTOR_ROLES = ["manager", "admin"]
+    return TestProvider(url)

@@ -5,7 +5,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from rehab.permissions import AUTHENTICATED, PUBLIC
 
-PUBLIC_URL_NAMES = {"login", "logout", "set_language", "healthz"}
+PUBLIC_URL_NAMES = {
+    "login",
+    "logout",
+    "set_language",
+    "healthz",
+    "sso_refused",
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+}
 
 
 def walk(patterns, prefix=""):

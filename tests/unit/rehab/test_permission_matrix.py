@@ -54,6 +54,11 @@ FIXED = {
     "home": 302,
     "login": 200,
     "logout": 405,
+    # Single sign-on is not configured here: no start, a bare callback goes to the login
+    # page, and the refusal page explains (tests/e2e/test_single_sign_on.py has the rest).
+    "sso_refused": 403,
+    "oidc_authentication_init": 404,
+    "oidc_authentication_callback": 302,
     "set_language": 302,
     "healthz": 200,
     "two_factor": 200,
