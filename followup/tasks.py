@@ -79,6 +79,27 @@ def refresh_dashboards() -> int:
 
 
 @shared_task(soft_time_limit=300, time_limit=360)
+def refresh_team_figures(team_id: int) -> None:
+    """After a decision or a follow-up (``dashboard_figures.refresh_soon``): compute the
+    team's overview and default dashboard view again."""
+    from django.core.cache import cache
+
+    from .dashboard_figures import refresh_team
+
+    cache.delete(f"figures-refresh-waiting:{team_id}")
+    refresh_team(team_id)
+
+
+@shared_task(soft_time_limit=1800, time_limit=1860)
+def rebuild_case_figures() -> int:
+    """The nightly beat job: write every case's figures again (``followup.case_figures``),
+    healing any that a write around the services left behind; returns how many."""
+    from .case_figures import case_figures_rebuild
+
+    return case_figures_rebuild()
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
 def expire_reports() -> int:
     """The daily beat job: delete the files of reports older than REPORT_RETENTION_DAYS
     and mark them expired; returns how many."""
