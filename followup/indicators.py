@@ -343,12 +343,6 @@ def services_applied_vs_granted(scope: Scope) -> list[ServiceRow]:
 # --- the hourly model -------------------------------------------------------------------------
 
 
-def _figures(*names: str) -> dict:
-    """Columns of the cases' figures (``CaseFigures``) as annotations, a missing row's
-    minutes and counts as 0 (as a case without services)."""
-    return {name: Coalesce(F(f"case_figures__{name}"), 0) for name in names}
-
-
 def _sum_per_case(model, case_field: str, *, positive_count: bool = False):
     rows = model.objects.filter(**{case_field: OuterRef("pk")}).order_by().values(case_field)
     if positive_count:
@@ -364,10 +358,9 @@ def case_minutes(scope: Scope) -> list[calc.CaseMinutes]:
     ensure_case_figures(scope)
     rows = (
         cohort(scope)
-        .annotate(**_figures("applied_minutes", "granted_minutes"))
         .annotate(
-            applied=F("applied_minutes"),
-            granted=F("granted_minutes"),
+            applied=Coalesce(F("case_figures__applied_minutes"), 0),
+            granted=Coalesce(F("case_figures__granted_minutes"), 0),
             applied_n=Coalesce(F("case_figures__applied_services"), 0),
             granted_n=Coalesce(F("case_figures__granted_services"), 0),
         )
