@@ -31,7 +31,7 @@ from rehab.demo import DEMO_TEAM, DemoUser, ensure_demo_users
 from rehab.models import AccessLogEntry, Team, User
 from rehab.roles import Role
 
-from . import scoring
+from . import extension_points, scoring
 from .models import (
     Application,
     AppliedService,
@@ -1485,6 +1485,9 @@ def generate(
             summary["applications"] += len(applications)
             summary["services"] += len(rows.applied)
             summary["visits"] += len(rows.visits)
+        # What later apps derive from the cases (the cases' figures): one statement each.
+        for hook in extension_points.cases_loaded:
+            hook()
     log_started = time.perf_counter()
     if access_log_rows:
         counts[AccessLogEntry._meta.db_table] += write_access_log(

@@ -64,6 +64,13 @@ decision_sections: ExtensionPoint[CaseSection] = ExtensionPoint("decision_sectio
 # Run after a decision is recorded, in the same transaction (the follow-up stage schedules
 # its follow-ups). Called with ``decision=``.
 after_decision: ExtensionPoint[Callable[..., None]] = ExtensionPoint("after_decision")
+# Run after a write that changes what a case's figures are worked out from (its applied
+# services, its joint visit, an instrument result), in the same transaction. Called with
+# ``application_ids=``; the follow-up stage writes the cases' figures again (ADR 0016).
+case_changed: ExtensionPoint[Callable[..., None]] = ExtensionPoint("case_changed")
+# Run after cases were written in bulk around the services (the generator), in the same
+# transaction. Called with no arguments; the follow-up stage works out every case's figures.
+cases_loaded: ExtensionPoint[Callable[[], Any]] = ExtensionPoint("cases_loaded")
 # The change-history rows (django-simple-history records) of a later app's records of a
 # case, shown in words beside the case's own by ``selectors.change_history``.
 case_history: ExtensionPoint[Callable[["Application"], Iterable[Any]]] = ExtensionPoint(

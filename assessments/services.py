@@ -297,6 +297,13 @@ def _validate_services(services: list[ServiceRequest]) -> None:
         raise ValidationError({"services": errors})
 
 
+def case_changed(application: Application) -> None:
+    """Tell the later apps that the case's figures must be worked out again
+    (``extension_points.case_changed``)."""
+    for hook in extension_points.case_changed:
+        hook(application_ids=[application.pk])
+
+
 def _replace_services(application: Application, services: list[ServiceRequest]) -> None:
     application.applied_services.all().delete()
     AppliedService.objects.bulk_create(
@@ -341,6 +348,7 @@ def application_create(
     application.full_clean()
     application.save()
     _replace_services(application, services)
+    case_changed(application)
     return application
 
 
@@ -361,6 +369,7 @@ def application_update(
     _save_versioned(application, [f for f in fields if f in APPLICATION_FIELDS], expected_version)
     if services is not None:
         _replace_services(application, services)
+        case_changed(application)
     return application
 
 
@@ -532,6 +541,7 @@ def joint_visit_record(
     VisitDraft.objects.filter(visit=visit, user=actor).delete()
     if complete and in_visit_stage:
         move_status(application, workflow.COMPLETE_VISIT)
+    case_changed(application)
     return visit
 
 
@@ -632,13 +642,15 @@ def instrument_record(
     if spec is None:
         raise ValidationError(_("Unknown instrument."))
     stored = _stored_result(spec.score_answers(answers))
-    return InstrumentResult.objects.create(
+    result = InstrumentResult.objects.create(
         application=application,
         instrument=instrument,
         occasion=occasion,
         recorded_by=actor,
         **stored,
     )
+    case_changed(application)
+    return result
 
 
 @transaction.atomic

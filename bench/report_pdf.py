@@ -2,6 +2,10 @@
 
 .venv/bin/python bench/report_pdf.py [--cases 10000] [--teams 40] [--seed 1] [--save x.pdf]
 
+With ``DATABASE_URL`` of an empty scratch PostgreSQL database the data go there instead of
+a temporary SQLite file. The report job also runs once more in a fresh process, as a worker
+child runs it, whose time and peak memory (``VmHWM``) are printed.
+
 A fresh temporary SQLite database is migrated and filled with ``bulk_create``: citizens,
 applications with applied and granted services, joint visits, tracks (about one case in
 ten handed over without a track), interventions, EQ-5D results, goals, follow-ups,
@@ -17,6 +21,7 @@ import datetime
 import io
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +29,17 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def peak_kib() -> int:
+    """This process's peak resident memory (VmHWM, KiB). Not ``ru_maxrss``, which Linux
+    carries over from the parent process across fork and exec."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
 YEAR = 2025
 
 
@@ -277,10 +293,17 @@ def main() -> None:
     parser.add_argument("--teams", type=int, default=40)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--save", type=Path, help="also write the PDF to this file")
+
+    parser.add_argument("--job", type=int, help=argparse.SUPPRESS)  # the fresh process
     args = parser.parse_args()
+    if args.job:
+        fresh_job(args.job)
+        return
 
     with tempfile.TemporaryDirectory(prefix="samrehab-bench-") as folder:
-        os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        os.environ["DEBUG"] = "false"
         os.environ["MEDIA_ROOT"] = str(Path(folder) / "media")
         os.environ["CELERY_QUEUE_DIR"] = str(Path(folder) / "queue")
         os.environ["DJANGO_SETTINGS_MODULE"] = "rehab.settings.local"
@@ -331,7 +354,23 @@ def main() -> None:
         started = time.perf_counter()
         rendering.render_report_pdf(context)
         render_seconds = time.perf_counter() - started
+
+        again = ReportRequest.objects.create(
+            requested_by=made["manager"],
+            period_start=report.period_start,
+            period_end=report.period_end,
+            tracks=[],
+            request_key="bench-fresh",
+        )
+        again.teams.set(made["teams"])
         connection.close()
+        fresh = subprocess.run(  # noqa: S603 - this script, in a fresh process
+            [sys.executable, __file__, "--job", str(again.pk)],
+            check=True,
+            env=os.environ,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
 
     counts = made["counts"]
     print(
@@ -351,6 +390,26 @@ def main() -> None:
     print(
         f"again, warm: context {context_seconds:.2f} s + PDF {render_seconds:.2f} s = "
         f"{context_seconds + render_seconds:.2f} s"
+    )
+    print(fresh)
+
+
+def fresh_job(report_id: int) -> None:
+    """The report job alone, in a fresh process (the database and folders of the parent)."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from followup.reports import job
+
+    started_rss = peak_kib()
+    started = time.perf_counter()
+    job.build_report_file(report_id)
+    seconds = time.perf_counter() - started
+    peak = peak_kib()
+    print(
+        f"report job in a fresh process: {seconds:.2f} s, peak memory {peak / 1024:.0f} MB "
+        f"(after start-up {started_rss / 1024:.0f} MB)"
     )
 
 

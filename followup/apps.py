@@ -19,17 +19,25 @@ class FollowupConfig(AppConfig):
             CaseLink,
             CaseSection,
             after_decision,
+            case_changed,
             case_facts,
             case_links,
             case_sections,
+            cases_loaded,
         )
         from assessments.workflow import Step
 
-        from . import selectors
+        from . import case_figures, dashboard_figures, selectors
         from .services import schedule_follow_ups
 
         # What this stage adds to a case (see assessments/extension_points.py).
         after_decision.register(schedule_follow_ups)
+        # The cases' figures follow every write they are worked out from (ADR 0016).
+        after_decision.register(case_figures.refresh_after_decision)
+        case_changed.register(case_figures.refresh_after_change)
+        cases_loaded.register(case_figures.case_figures_rebuild)
+        # The team's kept overview and dashboard are computed again after the commit.
+        after_decision.register(dashboard_figures.refresh_after_decision)
         case_facts.register(selectors.workflow_facts)
         case_links.register(
             CaseLink(

@@ -19,6 +19,7 @@ from a total and the other cells) is not attempted.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,7 +28,6 @@ from django.db.models import (
     Avg,
     Case,
     Count,
-    Exists,
     F,
     FloatField,
     OuterRef,
@@ -204,14 +204,9 @@ def cohort_profile(scope: Scope) -> dict[str, int]:
     """
     people = "citizen"
     age = _age_at_decision()
-    safety_alarm = Exists(
-        AppliedService.objects.filter(application=OuterRef("pk"), service__code=SAFETY_ALARM)
-    )
-    joint_assessment = Exists(
-        JointVisit.objects.filter(
-            application=OuterRef("pk"), status=JointVisit.Status.DONE, case_officer_attended=True
-        )
-    )
+    # Whether a case applied for a safety alarm and had a joint assessment: its figures.
+    safety_alarm = Q(case_figures__safety_alarm=True)
+    joint_assessment = Q(case_figures__joint_assessment=True)
     aggregates = {
         "people": Count(people, distinct=True),
         "cases": Count("pk", distinct=True),
@@ -219,8 +214,8 @@ def cohort_profile(scope: Scope) -> dict[str, int]:
         "men": Count(people, distinct=True, filter=Q(citizen__sex="M")),
         "other_sex": Count(people, distinct=True, filter=Q(citizen__sex="X")),
         "lives_alone": Count(people, distinct=True, filter=Q(citizen__lives_alone=True)),
-        "safety_alarm": Count(people, distinct=True, filter=Q(safety_alarm)),
-        "joint_assessment": Count(people, distinct=True, filter=Q(joint_assessment)),
+        "safety_alarm": Count(people, distinct=True, filter=safety_alarm),
+        "joint_assessment": Count(people, distinct=True, filter=joint_assessment),
         "after_inpatient_stay": Count(people, distinct=True, filter=Q(after_inpatient_stay=True)),
     }
     for name, low, high in AGE_BANDS:
@@ -358,14 +353,16 @@ def _sum_per_case(model, case_field: str, *, positive_count: bool = False):
 
 
 def case_minutes(scope: Scope) -> list[calc.CaseMinutes]:
-    """Applied and granted minutes per week and service counts per case: one query."""
+    """Applied and granted minutes per week and service counts per case (the cases'
+    figures, ``followup.case_figures``, filled in first where missing): two queries."""
+    ensure_case_figures(scope)
     rows = (
         cohort(scope)
         .annotate(
-            applied=_sum_per_case(AppliedService, "application"),
-            granted=_sum_per_case(GrantedService, "decision__application"),
-            applied_n=_sum_per_case(AppliedService, "application", positive_count=True),
-            granted_n=_sum_per_case(GrantedService, "decision__application", positive_count=True),
+            applied=Coalesce(F("case_figures__applied_minutes"), 0),
+            granted=Coalesce(F("case_figures__granted_minutes"), 0),
+            applied_n=Coalesce(F("case_figures__applied_services"), 0),
+            granted_n=Coalesce(F("case_figures__granted_services"), 0),
         )
         .order_by("pk")
         .values_list("pk", "applied", "granted", "applied_n", "granted_n", "decision__decided_on")
@@ -383,6 +380,44 @@ def case_minutes(scope: Scope) -> list[calc.CaseMinutes]:
         )
         for pk, applied, granted, applied_n, granted_n, decided_on in rows
     ]
+
+
+def hourly_figures(scope: Scope, parameters: SavingsParameters | None = None) -> calc.HourlyResult:
+    """The hourly model (``calc.hourly_model``) over the cohort, summed by the database per
+    decision day: one query, one row a day whatever the number of cases. Each day is
+    priced by the parameters valid on it, as each of its cases would be, and the model's
+    sums are sums over the cases, so the figures are those of the model fed case by case;
+    only the per-case results (``cases``, for the what-if page) are left out."""
+    day = "decision__decided_on"
+    rows = (
+        cohort(scope)
+        .values(day)
+        .annotate(
+            cases=Count("pk"),
+            applied=Coalesce(Sum("case_figures__applied_minutes"), 0),
+            granted=Coalesce(Sum("case_figures__granted_minutes"), 0),
+            applied_n=Coalesce(Sum("case_figures__applied_services"), 0),
+            granted_n=Coalesce(Sum("case_figures__granted_services"), 0),
+        )
+        .order_by(day)
+    )
+    versions = list(SavingsParameters.objects.order_by("-valid_from"))
+    days = [
+        (
+            row["cases"],
+            calc.CaseMinutes(
+                case_id=str(row[day]),
+                applied_minutes_per_week=Decimal(row["applied"]),
+                granted_minutes_per_week=Decimal(row["granted"]),
+                applied_services=row["applied_n"],
+                granted_services=row["granted_n"],
+                assumptions=hourly_assumptions(version_valid_on(versions, row[day])),
+            ),
+        )
+        for row in rows  # at most one row a day of the period
+    ]
+    result = calc.hourly_model([minutes for _n, minutes in days], hourly_assumptions(parameters))
+    return dataclasses.replace(result, cases=(), citizens=sum(n for n, _minutes in days))
 
 
 def savings_parameters(on: datetime.date) -> SavingsParameters | None:
@@ -500,25 +535,11 @@ def level_figures(
 # --- outcomes ------------------------------------------------------------------------------------
 
 
-def _latest_vas(occasion: str):
-    return Subquery(
-        InstrumentResult.objects.filter(
-            application=OuterRef("pk"), instrument=EQ5D5L, occasion=occasion
-        )
-        .order_by("-recorded_at", "-pk")
-        .annotate(vas=Cast(KT("answers__vas"), FloatField()))
-        .values("vas")[:1]
-    )
-
-
 def eq5d_vas(scope: Scope) -> dict:
     """Mean EQ VAS (0–100) at the assessment and at the follow-up, with n (latest per case)."""
     return (
         cohort(scope)
-        .annotate(
-            vas_before=_latest_vas(InstrumentResult.Occasion.ASSESSMENT),
-            vas_after=_latest_vas(InstrumentResult.Occasion.FOLLOW_UP),
-        )
+        .annotate(vas_before=F("case_figures__vas_before"), vas_after=F("case_figures__vas_after"))
         .aggregate(
             before_mean=Avg("vas_before"),
             before_n=Count("pk", filter=Q(vas_before__isnull=False)),
@@ -642,8 +663,17 @@ class Indicators:
     team_months: list[TeamMonthRow] = field(default_factory=list)
 
 
+def ensure_case_figures(scope: Scope) -> None:
+    """Fill in the figures of the scope's cases that have none (``followup.case_figures``;
+    the services keep the others current)."""
+    from followup.case_figures import case_figures_fill_missing
+
+    case_figures_fill_missing(scope.applications())
+
+
 def compute(scope: Scope) -> Indicators:
     """All the report's figures; a fixed number of queries whatever the cohort's size."""
+    ensure_case_figures(scope)
     parameters = savings_parameters(scope.period_end)
     return Indicators(
         scope=scope,
@@ -651,13 +681,34 @@ def compute(scope: Scope) -> Indicators:
         flow=flow(scope),
         services=services_applied_vs_granted(scope),
         parameters=parameters,
-        hourly=calc.hourly_model(case_minutes(scope), hourly_assumptions(parameters)),
+        hourly=hourly_figures(scope, parameters),
         movements=level_movements(scope),
         levels=level_figures(scope, tariff_on(scope.period_end), parameters),
         vas=eq5d_vas(scope),
         goals=goal_attainment(scope),
         closures=closures(scope),
         team_months=by_team_and_month(scope),
+    )
+
+
+@dataclass(frozen=True)
+class OverviewFigures:
+    """What the manager's overview shows: the flow, the services and the savings."""
+
+    scope: Scope
+    flow: dict[str, int]
+    services: list[ServiceRow]
+    hourly: calc.HourlyResult
+
+
+def overview_figures(scope: Scope) -> OverviewFigures:
+    """The overview's figures only (not the whole report's); a fixed number of queries."""
+    ensure_case_figures(scope)
+    return OverviewFigures(
+        scope=scope,
+        flow=flow(scope),
+        services=services_applied_vs_granted(scope),
+        hourly=hourly_figures(scope, savings_parameters(scope.period_end)),
     )
 
 
@@ -747,11 +798,7 @@ def waiting_days(scope: Scope) -> dict[str, dict]:
     """Days from receipt to the first joint visit done and to the decision, for the
     applications received in the period that have got that far: n, median and the 90th
     percentile. One query (the day differences only, as whole numbers)."""
-    first_visit = Subquery(
-        JointVisit.objects.filter(application=OuterRef("pk"), status=JointVisit.Status.DONE)
-        .order_by("scheduled_at")
-        .values("scheduled_at")[:1]
-    )
+    first_visit = F("case_figures__first_visit_at")
     from django.utils import timezone
 
     to_visit, to_decision = [], []
@@ -802,22 +849,8 @@ NEEDED = ("less", "same", "more")
 def needed_less(scope: Scope) -> dict[str, dict[str, int]]:
     """Cases decided in the period with applied minutes, by whether the minutes granted in
     all were fewer than, as many as or more than those applied for: cases and people of
-    each. One query (the two sums are subqueries, so that several services of a case do not
+    each. One query (the two sums are the cases' figures, so that several services of a case do not
     multiply each other)."""
-    applied = (
-        AppliedService.objects.filter(application=OuterRef("pk"))
-        .order_by()
-        .values("application")
-        .annotate(total=Sum("minutes_per_week"))
-        .values("total")
-    )
-    granted = (
-        GrantedService.objects.filter(decision__application=OuterRef("pk"))
-        .order_by()
-        .values("decision__application")
-        .annotate(total=Sum("minutes_per_week"))
-        .values("total")
-    )
     conditions = {
         "less": Q(granted_total__lt=F("applied_total")),
         "same": Q(granted_total=F("applied_total")),
@@ -830,8 +863,8 @@ def needed_less(scope: Scope) -> dict[str, dict[str, int]]:
     totals = (
         cohort(scope)
         .annotate(
-            applied_total=Coalesce(Subquery(applied), 0),
-            granted_total=Coalesce(Subquery(granted), 0),
+            applied_total=Coalesce(F("case_figures__applied_minutes"), 0),
+            granted_total=Coalesce(F("case_figures__granted_minutes"), 0),
         )
         .filter(applied_total__gt=0)
         .aggregate(**aggregates, people=Count("citizen", distinct=True))
@@ -955,16 +988,12 @@ def trajectories(scope: Scope) -> list[dict]:
     """The cases decided in the period by förlopp (1–3, the latest at the assessment; None:
     not recorded): people, and per förlopp the mean EQ-5D level sum (5–25) and EQ VAS
     (0–100) at the visit and at the follow-up with their n. One query."""
-    assessment, follow_up = (
-        InstrumentResult.Occasion.ASSESSMENT,
-        InstrumentResult.Occasion.FOLLOW_UP,
-    )
     cases = cohort(scope).annotate(
-        trajectory=_latest_result(TRAJECTORY, assessment),
-        sum_before=_latest_result(EQ5D5L, assessment),
-        sum_after=_latest_result(EQ5D5L, follow_up),
-        vas_before=_latest_result(EQ5D5L, assessment, "vas"),
-        vas_after=_latest_result(EQ5D5L, follow_up, "vas"),
+        trajectory=F("case_figures__trajectory"),
+        sum_before=F("case_figures__eq5d_sum_before"),
+        sum_after=F("case_figures__eq5d_sum_after"),
+        vas_before=F("case_figures__vas_before"),
+        vas_after=F("case_figures__vas_after"),
     )
     aggregates: dict = {"people": Count("citizen", distinct=True)}
     for name in ("sum_before", "sum_after", "vas_before", "vas_after"):
@@ -1065,6 +1094,7 @@ def granted_vs_performed(scope: Scope) -> list:
 def dashboard(scope: Scope, *, today: datetime.date) -> Dashboard:
     """All the dashboard's figures; a fixed number of queries whatever the number of cases."""
     groups = ["life_area", "case_officer"] + (["home_care_area"] if has_home_care_areas() else [])
+    ensure_case_figures(scope)
     return Dashboard(
         scope=scope,
         computed_on=today,

@@ -406,3 +406,35 @@ class TemporaryIncrease(models.Model):
 
     def __str__(self):
         return f"{self.service}: +{self.extra_minutes_per_week} min {self.starts_on:%Y-%m-%d}"
+
+
+class CaseFigures(models.Model):
+    """One row per case: the facts of the case that the indicators would otherwise work out
+    with a subquery per case (the latest förlopp and EQ-5D-5L, the first joint visit done,
+    the minutes applied for and granted). Derived data: ``followup.case_figures`` writes it
+    after each change through the services and rebuilds it whole every night (ADR 0016);
+    nothing else writes it. The scope's filters (team, track, home-care area, dates) stay on
+    the case's own tables, so a move of team or track needs no refresh."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, primary_key=True, related_name="case_figures"
+    )
+    first_visit_at = models.DateTimeField(null=True)
+    joint_assessment = models.BooleanField(default=False)
+    safety_alarm = models.BooleanField(default=False)
+    applied_minutes = models.IntegerField(default=0)
+    applied_services = models.IntegerField(default=0)
+    granted_minutes = models.IntegerField(default=0)
+    granted_services = models.IntegerField(default=0)
+    trajectory = models.DecimalField(max_digits=6, decimal_places=1, null=True)
+    eq5d_sum_before = models.DecimalField(max_digits=6, decimal_places=1, null=True)
+    eq5d_sum_after = models.DecimalField(max_digits=6, decimal_places=1, null=True)
+    vas_before = models.FloatField(null=True)
+    vas_after = models.FloatField(null=True)
+
+    class Meta:
+        verbose_name = _("case figures")
+        verbose_name_plural = _("case figures")
+
+    def __str__(self):
+        return f"figures of case {self.application_id}"

@@ -148,19 +148,22 @@ def granted_vs_performed(scope: Scope) -> list[PerformedRow]:
         )
     )
     citizen_in_scope = Exists(scope.applications().filter(citizen=OuterRef("citizen")))
-    performed = {
-        (row["service_id"], row["month"]): row
-        for row in PerformedMinutes.objects.filter(
+    # Grouped by whether the grant exists too, so that the database asks it once a row
+    # (an aggregate's filter would ask it once for each sum).
+    performed: dict = {}
+    for row in (
+        PerformedMinutes.objects.filter(
             citizen_in_scope, month__gte=months[0], month__lte=months[-1]
         )
         .annotate(granted=has_grant)
-        .values("service_id", "month")
-        .annotate(
-            matched=Coalesce(Sum("minutes", filter=Q(granted=True)), 0),
-            unmatched=Coalesce(Sum("minutes", filter=Q(granted=False)), 0),
-        )
+        .values("service_id", "month", "granted")
+        .annotate(minutes=Coalesce(Sum("minutes"), 0))
         .order_by()
-    }
+    ):
+        done = performed.setdefault(
+            (row["service_id"], row["month"]), {"matched": 0, "unmatched": 0}
+        )
+        done["matched" if row["granted"] else "unmatched"] += row["minutes"]
     rows = []
     # A handful of catalogue rows × the period's months: groups, not cases.
     for service in ServiceType.objects.filter(

@@ -21,6 +21,7 @@ from assessments.models import (
 from assessments.services import ConflictError, ServiceRequest, instrument_record, move_status
 from rehab.models import User
 
+from . import dashboard_figures
 from .models import (
     CaseClosure,
     FollowUp,
@@ -200,6 +201,7 @@ def follow_up_record(
         not application.follow_ups.filter(status=FollowUp.Status.DUE).exists()
     ):
         move_status(application, workflow.FOLLOW_UPS_DONE)
+    dashboard_figures.refresh_soon(application.team_id)
     return follow_up
 
 

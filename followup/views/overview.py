@@ -1,12 +1,10 @@
 """The manager's overview: the team's last twelve months in aggregate."""
 
-import datetime
-
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
-from followup import calc, indicators, suppression
+from followup import calc, dashboard_figures, indicators, suppression
 from followup.reports import rendering
 from rehab.permissions import permission_required
 
@@ -26,14 +24,18 @@ FLOW_STEPS = [
 @permission_required("followup.view_overview")
 def overview(request):
     """The manager's start page: the team's last twelve months, aggregated and with the
-    small-cell rule, by the same indicators and chart as the PDF report. No case records."""
+    small-cell rule, by the same indicators and chart as the PDF report, and when the
+    figures were computed. No case records."""
     today = timezone.localdate()
-    scope = indicators.Scope(
-        period_start=today - datetime.timedelta(days=365),
-        period_end=today,
-        team_ids=(request.user.team_id,) if request.user.team_id else (),
+    # Kept figures (``followup.dashboard_figures``): computed every hour and after each
+    # decision and follow-up, so that the page does not compute them itself.
+    kept = dashboard_figures.overview_for(
+        dashboard_figures.overview_scope(
+            (request.user.team_id,) if request.user.team_id else (), today
+        ),
+        today,
     )
-    figures = indicators.compute(scope)
+    figures, scope = kept.figures, kept.figures.scope
     hourly = figures.hourly
     people = hourly.citizens
     # Each step is a count out of the applications received (complementary suppression).
@@ -43,6 +45,7 @@ def overview(request):
         "followup/overview.html",
         {
             "scope": scope,
+            "computed_at": kept.computed_at,
             "team": request.user.team,
             "decided": indicators.small_cell(people),
             "saved_time": indicators.masked(

@@ -309,6 +309,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followup.tasks.expire_reports",
         "schedule": 24 * 3600,
     },
+    "rebuild-case-figures": {
+        "task": "followup.tasks.rebuild_case_figures",
+        "schedule": 24 * 3600,
+    },
 }
 
 LOGGING = {
