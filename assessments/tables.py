@@ -49,6 +49,8 @@ class WorkQueueTable(tables.Table):
             "case_officer",
         ]
         attrs = {"class": "table table-sm table-hover align-middle"}
+        # Next / previous links instead of page numbers (the view pages by keyset).
+        template_name = "assessments/keyset_table.html"
         row_attrs = {"class": lambda record: "table-warning" if record.overdue else ""}
         order_by = ("received_on",)
         empty_text = _("No applications match.")
@@ -63,7 +65,7 @@ class WorkQueueTable(tables.Table):
 
     def render_visit_at(self, value, record):
         when = date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
-        if record.visit_done_at is None:
+        if not record.visit_done:
             return when
         return format_html(
             '{} <span class="text-body-secondary">({})</span>', when, _("visit done")
