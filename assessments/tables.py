@@ -49,9 +49,9 @@ class WorkQueueTable(tables.Table):
             "case_officer",
         ]
         attrs = {"class": "table table-sm table-hover align-middle"}
-        # Next / previous links instead of page numbers (the view pages by keyset).
-        template_name = "assessments/keyset_table.html"
-        row_attrs = {"class": lambda record: "table-warning" if record.overdue else ""}
+        # Next / previous links instead of page numbers (the view pages by keyset), and the
+        # rows written out in the template (a new column goes there too).
+        template_name = "assessments/work_queue_table.html"
         order_by = ("received_on",)
         empty_text = _("No applications match.")
 

@@ -67,7 +67,7 @@ def test_replacing_the_applied_services_keeps_the_applied_minutes(officer):
 
 
 def test_check_cases_names_a_case_whose_queue_columns_are_stale(officer, therapist):
-    application = received_case(officer=officer)
+    application = received_case(officer=officer, received_on=datetime.date(2026, 10, 1))
     flow.book_visit(application, therapist=therapist)
     Application.objects.filter(pk=application.pk).update(visit_at=None)
     (found,) = untruthful_cases()
