@@ -31,7 +31,7 @@ from rehab.demo import DEMO_TEAM, DemoUser, ensure_demo_users
 from rehab.models import AccessLogEntry, Team, User
 from rehab.roles import Role
 
-from . import extension_points, scoring
+from . import extension_points, scoring, selectors
 from .models import (
     Application,
     AppliedService,
@@ -1481,6 +1481,10 @@ def generate(
                 rows.applied.extend(applied)
                 writer.case(rows, application, applied, plan, member)
             _write_rows(rows, models, counts)
+            # The queue's columns repeat what the visits and services just written say.
+            Application.objects.filter(pk__in=[a.pk for a in applications]).update(
+                **selectors.queue_column_values()
+            )
             reset_queries()  # with DEBUG on, the query log would grow with every batch
             summary["applications"] += len(applications)
             summary["services"] += len(rows.applied)

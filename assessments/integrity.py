@@ -3,7 +3,8 @@
 ``selectors.case_facts_for`` reads the facts of the workflow (``workflow.CaseFacts``) for
 many cases in a fixed number of queries, whatever their number; ``untruthful_cases`` lists the
 cases whose status implies records they do not have, or whose dates run backwards
-(``workflow.missing_for_status``), and a few date rules of the later stages (interventions
+(``workflow.missing_for_status``), whose work-queue columns differ from their visits and
+applied services (ADR 0015), and a few date rules of the later stages (interventions
 between the joint visit and today, follow-ups recorded after the decision, no follow-up
 left unmarked after its day). The demo data, the generator and imported cases are checked
 with it (``manage.py check_cases``).
@@ -22,11 +23,28 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors, workflow
-from .models import Application
+from .models import QUEUE_COLUMNS, Application
 
 INTERVENTION_OUTSIDE_THE_TRACK = _("interventions between the joint visit and today")
 FOLLOW_UP_BEFORE_DECISION = _("follow-ups recorded on or after the decision")
 FOLLOW_UP_NOT_MARKED_DUE = _("a follow-up past its day marked as due")
+
+
+QUEUE_COLUMNS_STALE = _("the work queue's visit and minutes as the visits and services say")
+
+
+def stale_queue_columns(applications: QuerySet[Application]) -> set[int]:
+    """The applications whose queue columns (``models.QUEUE_COLUMNS``) differ from what
+    their visits and applied services say, in one query."""
+    expected = selectors.queue_column_values()
+    rows = applications.annotate(**{f"expected_{name}": value for name, value in expected.items()})
+    return {
+        pk
+        for pk, *values in rows.values_list(
+            "pk", *QUEUE_COLUMNS, *(f"expected_{name}" for name in QUEUE_COLUMNS)
+        )
+        if values[: len(QUEUE_COLUMNS)] != values[len(QUEUE_COLUMNS) :]
+    }
 
 
 @dataclass(frozen=True)
@@ -86,6 +104,8 @@ def untruthful_cases(
     applications = applications if applications is not None else Application.objects.all()
     facts = selectors.case_facts_for(applications, today=today)
     later = _later_stage_problems(applications, facts, today)
+    for pk in stale_queue_columns(applications):
+        later[pk].append(QUEUE_COLUMNS_STALE)
     public_ids = dict(applications.values_list("pk", "public_id"))
     found = []
     for pk in sorted(facts):

@@ -166,6 +166,22 @@ class ApplicationQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
 
+# The application's columns that repeat what its visits and applied services say.
+QUEUE_COLUMNS = ["visit_at", "visit_done", "applied_minutes"]
+# The application's own columns the work queue sorts by (each with an index per owner), and
+# the people whose names it sorts by (the index holds what the sort reads of the case).
+QUEUE_SORT_KEYS = [
+    "received_on",
+    "kind",
+    "status",
+    "applied_minutes",
+    "visit_at",
+    "citizen",
+    "therapist",
+    "case_officer",
+]
+
+
 class Application(Versioned):
     class Kind(models.TextChoices):
         APPLICATION = "ansokan", _("Application (ansökan)")
@@ -225,6 +241,14 @@ class Application(Versioned):
         help_text=_("Brought in when the citizen needs a physiotherapist too."),
     )
     import_key = models.CharField(max_length=100, blank=True, editable=False)
+    # What the work queue sorts and filters on besides the case's own fields, kept up to date
+    # by the services that book and record visits and replace the applied services
+    # (``services.refresh_queue_columns``), so that an index serves each sort (ADR 0015).
+    # The joint visit that counts: the latest one done, else the one booked.
+    visit_at = models.DateTimeField(null=True, blank=True, editable=False)
+    visit_done = models.BooleanField(default=False, editable=False)
+    # The applied minutes per week of all the applied services; None where none has minutes.
+    applied_minutes = models.PositiveIntegerField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
     objects = ApplicationQuerySet.as_manager()
 
@@ -235,6 +259,19 @@ class Application(Versioned):
             models.Index(fields=["case_officer", "status"]),
             models.Index(fields=["team", "status"]),
             models.Index(fields=["status", "received_on"]),
+            # The work queue: the open cases of a case officer or of a team in the order of
+            # each sort it offers, ending in the id (ADR 0015). Partial: most cases are
+            # closed and the queue never lists them unless filtered by that status.
+            *(
+                models.Index(
+                    fields=[owner, key, "id"],
+                    condition=~Q(status="closed"),
+                    name=f"queue_{owner[:4]}_{key[:12]}",
+                )
+                for owner in ("case_officer", "team")
+                for key in QUEUE_SORT_KEYS
+                if key != owner
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

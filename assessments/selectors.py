@@ -89,23 +89,17 @@ def with_name_visibility(queryset: QuerySet, user: User, citizen_path: str = "")
 
 def overdue_condition(today: datetime.date | None = None) -> Q:
     """Received and not booked within the target, or booked for a time that has passed."""
-    visit_passed = Exists(
-        JointVisit.objects.filter(
-            application=OuterRef("pk"),
-            status=JointVisit.Status.BOOKED,
-            scheduled_at__lt=timezone.now(),
-        )
-    )
-    return Q(status=Application.Status.RECEIVED, received_on__lt=booking_deadline(today)) | (
-        Q(status=Application.Status.VISIT_BOOKED) & Q(visit_passed)
+    # The booked visit is the one that counts until a visit is done (``visit_at``).
+    return Q(status=Application.Status.RECEIVED, received_on__lt=booking_deadline(today)) | Q(
+        status=Application.Status.VISIT_BOOKED, visit_done=False, visit_at__lt=timezone.now()
     )
 
 
-def work_queue_for(*, user: User, today: datetime.date | None = None) -> QuerySet[Application]:
-    """Open applications the user may see, with everything the queue shows in one query.
-
-    ``visit_at`` is the time of the joint visit that counts: the latest one done, else the
-    next one booked; ``visit_done_at`` says whether it is done."""
+def queue_column_values() -> dict:
+    """What the application's queue columns (``models.QUEUE_COLUMNS``) should hold, as
+    expressions on the application: for ``update`` (the services), the backfill and the
+    integrity check. The visit that counts is the latest one done, else the next one
+    booked; subqueries, not joins, so that several visits do not multiply the minutes."""
     done_visits = JointVisit.objects.filter(
         application=OuterRef("pk"), status=JointVisit.Status.DONE
     ).order_by("-scheduled_at", "-pk")
@@ -118,23 +112,43 @@ def work_queue_for(*, user: User, today: datetime.date | None = None) -> QuerySe
         .annotate(total=Sum("minutes_per_week"))
         .values("total")
     )
+    return {
+        "visit_at": Coalesce(
+            Subquery(done_visits.values("scheduled_at")[:1]),
+            Subquery(booked_visits.values("scheduled_at")[:1]),
+        ),
+        "visit_done": Exists(done_visits),
+        "applied_minutes": Subquery(minutes),
+    }
+
+
+def work_queue_for(*, user: User, today: datetime.date | None = None) -> QuerySet[Application]:
+    """Open applications the user may see, with everything the queue shows in one query.
+
+    The visit time and the applied minutes are the application's own columns, kept by the
+    services (``services.refresh_queue_columns``), so that every sort and filter is served
+    by an index of the application (ADR 0015)."""
     queryset = (
         applications_visible_to(user)
         .select_related("citizen", "case_officer", "therapist")
         .annotate(
-            # Subqueries, not joins, so that several visits do not multiply the minutes.
-            visit_done_at=Subquery(done_visits.values("scheduled_at")[:1]),
-            booked_visit_at=Subquery(booked_visits.values("scheduled_at")[:1]),
-            applied_minutes=Subquery(minutes),
             name_granted=name_granted(user, "citizen"),
-        )
-        .annotate(
-            visit_at=Coalesce("visit_done_at", "booked_visit_at"),
             overdue=ExpressionWrapper(overdue_condition(today), output_field=BooleanField()),
-            # Protected citizens sort by a blank name for users who may not see it.
+            # Protected citizens sort by a blank name for users who may not see it. The
+            # grant is looked up for protected citizens only.
             sort_name=Case(
-                When(Q(citizen__protected_identity=True, name_granted=False), then=Value("")),
-                default=Concat("citizen__last_name", Value(" "), "citizen__first_name"),
+                When(
+                    Q(citizen__protected_identity=False)
+                    | Q(
+                        Exists(
+                            ProtectedIdentityGrant.objects.filter(
+                                citizen=OuterRef("citizen"), user=user
+                            )
+                        )
+                    ),
+                    then=Concat("citizen__last_name", Value(" "), "citizen__first_name"),
+                ),
+                default=Value(""),
             ),
         )
     )

@@ -18,6 +18,7 @@ from rehab.models import Team, User
 from . import extension_points, scoring, selectors, workflow
 from .identity import parse_identity_number
 from .models import (
+    QUEUE_COLUMNS,
     Application,
     AppliedService,
     AssessmentBasis,
@@ -304,6 +305,17 @@ def case_changed(application: Application) -> None:
         hook(application_ids=[application.pk])
 
 
+def refresh_queue_columns(application: Application) -> None:
+    """Write the application's queue columns (``models.QUEUE_COLUMNS``: the visit that
+    counts, whether it is done, the applied minutes) from its visits and applied services.
+    Every service that books, records or cancels a visit or replaces the applied services
+    calls it; ``manage.py check_cases`` verifies the columns (ADR 0015)."""
+    rows = Application.objects.filter(pk=application.pk)
+    rows.update(**selectors.queue_column_values())
+    for name, value in zip(QUEUE_COLUMNS, rows.values_list(*QUEUE_COLUMNS).get(), strict=True):
+        setattr(application, name, value)
+
+
 def _replace_services(application: Application, services: list[ServiceRequest]) -> None:
     application.applied_services.all().delete()
     AppliedService.objects.bulk_create(
@@ -314,6 +326,7 @@ def _replace_services(application: Application, services: list[ServiceRequest]) 
         )
         for request in services
     )
+    refresh_queue_columns(application)
 
 
 @transaction.atomic
@@ -397,6 +410,7 @@ def joint_visit_book(
         case_officer=case_officer,
         therapist=therapist,
     )
+    refresh_queue_columns(application)
     move_status(application, workflow.BOOK_VISIT)
     return visit
 
@@ -539,6 +553,7 @@ def joint_visit_record(
             if text and text.strip()
         )
     VisitDraft.objects.filter(visit=visit, user=actor).delete()
+    refresh_queue_columns(application)
     if complete and in_visit_stage:
         move_status(application, workflow.COMPLETE_VISIT)
     case_changed(application)

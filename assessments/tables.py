@@ -49,7 +49,9 @@ class WorkQueueTable(tables.Table):
             "case_officer",
         ]
         attrs = {"class": "table table-sm table-hover align-middle"}
-        row_attrs = {"class": lambda record: "table-warning" if record.overdue else ""}
+        # Next / previous links instead of page numbers (the view pages by keyset), and the
+        # rows written out in the template (a new column goes there too).
+        template_name = "assessments/work_queue_table.html"
         order_by = ("received_on",)
         empty_text = _("No applications match.")
 
@@ -63,7 +65,7 @@ class WorkQueueTable(tables.Table):
 
     def render_visit_at(self, value, record):
         when = date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
-        if record.visit_done_at is None:
+        if not record.visit_done:
             return when
         return format_html(
             '{} <span class="text-body-secondary">({})</span>', when, _("visit done")

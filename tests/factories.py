@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from assessments import demo_data
+from assessments import services as assessment_services
 from assessments.models import (
     Application,
     AppliedService,
@@ -204,6 +205,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             return
         for code in extracted:
             AppliedServiceFactory(application=self, service__code=code)
+        assessment_services.refresh_queue_columns(self)  # the queue's applied minutes
 
 
 class AppliedServiceFactory(factory.django.DjangoModelFactory):
@@ -239,6 +241,12 @@ class JointVisitFactory(factory.django.DjangoModelFactory):
     case_officer = factory.SelfAttribute("application.case_officer")
     therapist = factory.SelfAttribute("application.therapist")
     status = JointVisit.Status.BOOKED
+
+    @factory.post_generation
+    def queue_columns(self, create, extracted, **kwargs):
+        """The application's queue columns say what its visits say, as the services keep."""
+        if create:
+            assessment_services.refresh_queue_columns(self.application)
 
 
 # --- cases built through the services ------------------------------------------------------

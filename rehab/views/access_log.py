@@ -20,7 +20,7 @@ from ..accesslog import log_access, purpose_of
 from ..csv_export import SafeWriter
 from ..forms.access_log import FilterForm, PersonalNumberForm
 from ..models import AccessLogEntry
-from ..paging import keyset_page
+from ..paging import TimeCursor, keyset_page
 from ..permissions import permission_required
 from ..roles import Role
 
@@ -124,8 +124,9 @@ def access_log(request):
     page = keyset_page(
         entries,
         per_page=PER_PAGE,
-        older=request.GET.get("older"),
-        newer=request.GET.get("newer"),
+        after=request.GET.get("older"),
+        before=request.GET.get("newer"),
+        cursor=TimeCursor(),
     )
     _annotate(page, selectors.citizen_facts([entry.citizen_ref for entry in page]))
     query = request.GET.copy()
