@@ -7,8 +7,9 @@ starts gunicorn on a free loopback port, logs in ``--users`` sessions spread ove
 demo users (case officer, therapist, physiotherapist, manager, administrator), and lets each
 one, for ``--seconds``, open its start page and the pages of its role in ``ROLE_PAGES`` (the
 manager's dashboard, the administrator's access-log review with and without "flagged only"),
-a case page found on the start page, and /healthz, with a think time between requests (``--think`` seconds on average). Every request has a timeout
-and each user stops after ``--max-requests``. Prints the request count, the server errors
+a case page found on the start page, and /healthz, with a think time between requests
+(``--think`` seconds on average). Every request has a timeout and each user stops after
+``--max-requests``. Prints the request count, the server errors
 (5xx) and the p50/p95/p99 latency. Targets: 0 server errors, p95 under 300 ms.
 
 No dependency beyond the project's (threads and urllib).
