@@ -86,7 +86,10 @@ def keyset_page(
         moment, pk = after
         rows = list(
             queryset.filter(
-                Q(**{f"{field_name}__lt": moment}) | Q(**{field_name: moment, "pk__lt": pk})
+                # The first condition alone bounds the index range (and, on a table
+                # partitioned by the field, the partitions read); the second is exact.
+                Q(**{f"{field_name}__lte": moment}),
+                Q(**{f"{field_name}__lt": moment}) | Q(**{field_name: moment, "pk__lt": pk}),
             )[: per_page + 1]
         )
         has_older, has_newer = len(rows) > per_page, True
@@ -95,7 +98,8 @@ def keyset_page(
         moment, pk = before
         rows = list(
             queryset.filter(
-                Q(**{f"{field_name}__gt": moment}) | Q(**{field_name: moment, "pk__gt": pk})
+                Q(**{f"{field_name}__gte": moment}),
+                Q(**{f"{field_name}__gt": moment}) | Q(**{field_name: moment, "pk__gt": pk}),
             ).order_by(field_name, "pk")[: per_page + 1]
         )
         has_older, has_newer = True, len(rows) > per_page
