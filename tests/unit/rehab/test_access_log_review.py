@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Citizen
+from rehab.accesslog import NOT_FLAGGED, access_flags
 from rehab.models import AccessLogEntry
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,7 @@ LIST_URL = "/system/access-log/"
 def entry(user, citizen_ref, action=AccessLogEntry.Action.READ, at=None, view="x:detail"):
     """A log row written at ``at``: the clock is set, since the log is append-only (on
     PostgreSQL a trigger refuses any later UPDATE of its rows)."""
+    protected, outside_team = access_flags(user, [citizen_ref]).get(str(citizen_ref), NOT_FLAGGED)
     with mock.patch("django.utils.timezone.now", return_value=at or timezone.now()):
         return AccessLogEntry.objects.create(
             user=user,
@@ -35,6 +37,8 @@ def entry(user, citizen_ref, action=AccessLogEntry.Action.READ, at=None, view="x
             action=action,
             view=view,
             ip_address="10.0.0.1",
+            protected_identity=protected,
+            outside_team=outside_team,
         )
 
 
@@ -207,7 +211,10 @@ def test_protected_and_other_team_reads_are_flagged(
 
 
 def read_csv(response):
-    text = response.content.decode("utf-8-sig")
+    if response.streaming:
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+    else:
+        text = response.content.decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text), delimiter=";"))
 
 
@@ -222,6 +229,7 @@ def test_csv_export_has_the_rows_and_is_logged(
     response = admin_client.get(reverse("access_log_export"), {"user": officer.pk})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
+    assert response.streaming  # written as it is read, whatever the number of rows
     data = read_csv(response)
     assert list(data[0]) == [
         "at",
@@ -422,3 +430,27 @@ def test_a_long_log_is_counted_only_up_to_the_limit(
         entry(demo_users["handlaggare"], citizens["own"])
     html = admin_client.get(reverse("access_log")).content.decode()
     assert "Fler än 5 poster" in html
+
+
+def test_a_read_keeps_the_flags_of_the_moment_it_was_made(client, demo_users):
+    officer = demo_users[CASE_OFFICER]
+    citizen = services.citizen_create(
+        personal_number=OWN_NUMBER, team=officer.team, first_name="Eva", last_name="Lind"
+    )
+    client.force_login(officer)
+    detail = reverse("assessments:citizen_detail", args=[citizen.public_id])
+    assert client.get(detail).status_code == 200
+    before = AccessLogEntry.objects.get(citizen_ref=citizen.public_id, user=officer)
+    assert (before.protected_identity, before.outside_team) == (False, False)
+
+    services.citizen_set_protection(
+        citizen=citizen, protected=True, reason="Hot", expected_version=citizen.version
+    )
+    assert client.get(detail).status_code == 200
+    after = AccessLogEntry.objects.filter(citizen_ref=citizen.public_id, user=officer).latest("pk")
+    assert (after.protected_identity, after.outside_team) == (True, False)
+
+    client.force_login(demo_users[ADMIN])
+    flagged = client.get(reverse("access_log"), {"flagged": "on"})
+    shown = {e.pk for e in rows(flagged) if e.user_id == officer.pk}
+    assert shown == {after.pk}
