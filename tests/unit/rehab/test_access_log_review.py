@@ -459,5 +459,5 @@ def test_a_read_keeps_the_flags_of_the_moment_it_was_made(client, demo_users):
 def test_an_unknown_user_name_is_refused_and_matches_nothing(admin_client, demo_users, citizens):
     entry(demo_users[CASE_OFFICER], citizens["own"])
     response = admin_client.get(reverse("access_log"), {"user": "nobody"})
-    assert response.context["form"].errors["user"] == ["No user has this user name."]
+    assert response.context["form"].errors["user"] == ["Ingen användare har det användarnamnet."]
     assert list(rows(response)) == []
