@@ -13,7 +13,7 @@ since a partitioned table's keys must hold its partition key; ``id`` alone stays
 from the one sequence, and Django still treats it as the primary key. Partitions are made
 from the month of the oldest row to twelve months ahead, with a DEFAULT partition; the
 owner's ``access_log_partitions`` command keeps making months ahead and drops the months
-past the retention. Migrating back leaves the table partitioned.
+past the retention. Migrating back makes it one plain table again.
 """
 
 import datetime
@@ -93,6 +93,9 @@ def _partition(cursor, protected: str, outside: str) -> None:
         f"INCLUDING STORAGE) PARTITION BY RANGE (at)"
     )
     cursor.execute(f"ALTER TABLE {TABLE} ADD PRIMARY KEY (id, at)")
+    # Ids come from the new sequence made below (a table migrated back and forth has a
+    # default on the old one, which is dropped with the old table).
+    cursor.execute(f"ALTER TABLE {TABLE} ALTER COLUMN id DROP DEFAULT")
     parts.copy_privileges(cursor, source=OLD, target=TABLE)
     cursor.execute(f"SELECT min(at), max(at) FROM {OLD}")  # noqa: S608
     first, last = cursor.fetchone()
@@ -137,6 +140,47 @@ def _partition(cursor, protected: str, outside: str) -> None:
     )
 
 
+def backwards(apps, schema_editor):
+    """Back to one plain table (the rows, ids, sequence, foreign key, indexes, trigger and
+    privileges kept), so that 0005 finds the table it made."""
+    connection = schema_editor.connection
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if not parts.is_partitioned(cursor):
+            return
+        old = f"{TABLE}_partitioned"
+        cursor.execute(f"ALTER TABLE {TABLE} RENAME TO {old}")
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f'",
+            [old],
+        )
+        foreign_keys = cursor.fetchall()
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+            [old, old],
+        )
+        indexes = [definition for (definition,) in cursor.fetchall()]
+        cursor.execute(
+            f"CREATE TABLE {TABLE} (LIKE {old} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+        )
+        cursor.execute(f"INSERT INTO {TABLE} SELECT * FROM {old}")  # noqa: S608
+        cursor.execute(f"ALTER TABLE {TABLE} ADD PRIMARY KEY (id)")
+        cursor.execute(f"ALTER SEQUENCE {TABLE}_id_seq OWNED BY {TABLE}.id")
+        parts.copy_privileges(cursor, source=old, target=TABLE)
+        cursor.execute(f"DROP TABLE {old}")
+        for name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {name} {definition}")
+        for definition in indexes:
+            cursor.execute(definition.replace(f" ON ONLY public.{old} ", f" ON public.{TABLE} "))
+        cursor.execute(
+            f"CREATE TRIGGER rehab_access_log_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
+            "FOR EACH ROW EXECUTE FUNCTION rehab_access_log_append_only()"
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [("rehab", "0005_access_log_purpose_and_reason")]
 
@@ -167,7 +211,7 @@ class Migration(migrations.Migration):
             name="outside_team",
             field=models.BooleanField(default=False),
         ),
-        migrations.RunPython(forwards, migrations.RunPython.noop, elidable=False),
+        migrations.RunPython(forwards, backwards, elidable=False),
         migrations.AddIndex(
             model_name="accesslogentry",
             index=models.Index(fields=["at", "id"], name="rehab_accesslog_at_id"),
