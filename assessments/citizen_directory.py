@@ -4,7 +4,7 @@ lookups of citizens, which rehab may not make itself (it does not know the Citiz
 from collections.abc import Iterable
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 
 from rehab.extensions import CitizenFacts
 
@@ -46,12 +46,6 @@ class CitizenDirectory:
     def facts(self, public_ids: Iterable[UUID] | QuerySet, viewer=None) -> dict[UUID, CitizenFacts]:
         rows = _citizens(viewer).filter(public_id__in=public_ids)
         return {citizen.public_id: _facts(citizen, viewer is not None) for citizen in rows}
-
-    def flagged_condition(self) -> Q:
-        citizen = Citizen.objects.filter(public_id=OuterRef("citizen_ref"))
-        return Exists(
-            citizen.filter(Q(protected_identity=True) | ~Q(team_id=OuterRef("user__team_id")))
-        ) | (Q(user__team__isnull=True) & Exists(citizen))
 
 
 directory = CitizenDirectory()

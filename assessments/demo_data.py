@@ -1532,6 +1532,10 @@ ACCESS_PATTERNS = [
 ]
 ACCESS_LOG_YEARS = 5
 ACCESS_LOG_CHUNK = 50_000
+# The share of reads of a citizen of any team (covering for a colleague, a citizen who
+# moved): most fall outside the user's team and are flagged in the review, as are the reads
+# of the ~1 % of citizens with protected identity.
+STRAY_SHARE = 0.02
 
 
 def _access_log_people():
@@ -1547,21 +1551,28 @@ def _access_log_people():
         if role:
             by_team.setdefault(team_id, {}).setdefault(role, []).append(user_id)
     citizens: dict = {}
-    for public_id, team_id in Citizen.objects.values_list("public_id", "team_id").order_by("pk"):
+    protected = set()
+    for public_id, team_id, hidden in Citizen.objects.values_list(
+        "public_id", "team_id", "protected_identity"
+    ).order_by("pk"):
         citizens.setdefault(team_id, []).append(public_id)
-    return by_team, citizens
+        if hidden:
+            protected.add(public_id)
+    return by_team, citizens, protected
 
 
 def _access_log_chunks(*, rows: int, seed: int, today: datetime.date):
-    """Tuples (at, user id, roles, citizen ref, action, view, purpose, ip) in time order
-    over the last five years, on weekdays in office hours, in chunks."""
+    """Tuples (at, user id, roles, citizen ref, action, view, purpose, ip, protected
+    identity, outside the team) in time order over the last five years, on weekdays in
+    office hours, in chunks: mostly a team's own citizens, ``STRAY_SHARE`` of any team's."""
     from rehab.accesslog import purpose_of
 
     rng = random.Random(f"access-log|{seed}")  # noqa: S311 - reproducible fictional data
-    by_team, citizens = _access_log_people()
+    by_team, citizens, protected = _access_log_people()
     teams = [team for team in citizens if team in by_team]
     if not teams:
         return
+    everyone = [(ref, team) for team in teams for ref in citizens[team]]
     team_weights = list(itertools.accumulate(len(citizens[team]) for team in teams))
     patterns = list(ACCESS_PATTERNS)
     weights = list(itertools.accumulate(p[3] for p in patterns))
@@ -1598,16 +1609,22 @@ def _access_log_chunks(*, rows: int, seed: int, today: datetime.date):
             users = by_team[team].get(role.value) or by_team[team].get(Role.CASE_OFFICER.value)
             if not users:
                 users = [u for group in by_team[team].values() for u in group]
+            user = rng.choice(users)
+            ref, home = rng.choice(citizens[team]), team
+            if rng.random() < STRAY_SHARE:
+                ref, home = rng.choice(everyone)
             out.append(
                 (
                     moment,
-                    user := rng.choice(users),
+                    user,
                     role.value,
-                    rng.choice(citizens[team]),
+                    ref,
                     action,
                     view,
                     purposes[view],
                     addresses[user],
+                    ref in protected,
+                    home != team,
                 )
             )
         written += size
@@ -1623,36 +1640,165 @@ ACCESS_LOG_COLUMNS = (
     "view",
     "purpose",
     "ip_address",
+    "protected_identity",
+    "outside_team",
 )
 
 
 def write_access_log(*, rows: int, seed: int, today: datetime.date | None = None) -> int:
     """Append ``rows`` rows of access log over the last five years: the generated teams'
-    users reading, listing and changing their own citizens' cases. COPY on PostgreSQL,
-    ``bulk_create`` elsewhere; returns the number of rows written."""
+    users reading, listing and changing their citizens' cases (``STRAY_SHARE`` of them a
+    citizen of any team). On PostgreSQL the rows are drawn by the database itself, one
+    ``INSERT … SELECT`` a month (``_access_log_in_sql``); ``bulk_create`` elsewhere.
+    Returns the number of rows written."""
     today = today or timezone.localdate()
     written = 0
-    table = AccessLogEntry._meta.db_table
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            columns = ", ".join(f'"{c}"' for c in (*ACCESS_LOG_COLUMNS, "reason"))
-            with connection.cursor() as cursor:
-                raw = cursor.cursor
-                for chunk in _access_log_chunks(rows=rows, seed=seed, today=today):
-                    with raw.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
-                        for row in chunk:
-                            copy.write_row((*row, ""))
-                    written += len(chunk)
-                    reset_queries()
-        else:
-            with _dated_as_given(AccessLogEntry._meta.get_field("at")):
-                for chunk in _access_log_chunks(rows=rows, seed=seed, today=today):
-                    AccessLogEntry.objects.bulk_create(
-                        AccessLogEntry(**dict(zip(ACCESS_LOG_COLUMNS, row, strict=True)))
-                        for row in chunk
-                    )
-                    written += len(chunk)
-                    reset_queries()
+            return _access_log_in_sql(rows=rows, seed=seed, today=today)
+        with _dated_as_given(AccessLogEntry._meta.get_field("at")):
+            for chunk in _access_log_chunks(rows=rows, seed=seed, today=today):
+                AccessLogEntry.objects.bulk_create(
+                    AccessLogEntry(**dict(zip(ACCESS_LOG_COLUMNS, row, strict=True)))
+                    for row in chunk
+                )
+                written += len(chunk)
+                reset_queries()
+    return written
+
+
+def _weekdays(first: datetime.date, end: datetime.date) -> dict[datetime.date, list]:
+    """The weekdays from ``first`` up to (not including) ``end``, by first of the month."""
+    months: dict[datetime.date, list] = {}
+    day = first
+    while day < end:
+        if day.weekday() < 5:
+            months.setdefault(day.replace(day=1), []).append(day)
+        day += _days(1)
+    return months
+
+
+_SQL_TABLES = [
+    "SET LOCAL temp_buffers = '256MB'",
+    "CREATE TEMP TABLE gen_patterns ("
+    " slot int PRIMARY KEY, role text, action text, view text, purpose text) ON COMMIT DROP",
+    "CREATE TEMP TABLE gen_users ("
+    " team_id bigint, role text, users bigint[], PRIMARY KEY (team_id, role)) ON COMMIT DROP",
+    "CREATE TEMP TABLE gen_addresses (user_id bigint PRIMARY KEY, ip inet) ON COMMIT DROP",
+    "CREATE TEMP TABLE gen_citizens ON COMMIT DROP AS"
+    " SELECT row_number() OVER (ORDER BY c.id) AS n, c.public_id, c.team_id,"
+    " c.protected_identity FROM assessments_citizen c WHERE c.team_id = ANY(%(teams)s)",
+    "ALTER TABLE gen_citizens ADD PRIMARY KEY (n)",
+]
+
+# One month's rows: a weekday and a moment in office hours (Stockholm time), a citizen
+# (its team's user reads it), a pattern (view, action, role) by its slot (a pattern of
+# weight w has w slots), one of the team's users of that role; with STRAY_SHARE, the
+# citizen read is any team's instead. Ids follow the time order. The joins run in the
+# order written (join_collapse_limit 1): each drawn row to its citizen, then the rest.
+_SQL_MONTH = """
+(id, at, user_id, roles, citizen_ref, action, view, purpose, reason, ip_address,
+ protected_identity, outside_team)
+SELECT nextval('rehab_accesslogentry_id_seq'), m.* FROM (
+SELECT r.at, r.user_id, r.role, c.public_id, r.action, r.view, r.purpose, '', a.ip,
+       c.protected_identity, c.team_id IS DISTINCT FROM r.team_id
+FROM (
+    SELECT d.at, d.stray, d.other, home.n AS home, home.team_id, p.role, p.action, p.view,
+           p.purpose, u.users[1 + floor(d.pick * cardinality(u.users))::int] AS user_id
+    FROM (
+        SELECT ((%(days)s::date[])[1 + floor(random() * %(day_count)s)::int]
+                + make_interval(secs => 25200 + floor(random() * 36000)))
+                   AT TIME ZONE 'Europe/Stockholm' AS at,
+               1 + floor(random() * %(citizens)s)::bigint AS home,
+               floor(random() * %(slots)s)::int AS slot, random() AS pick,
+               random() < %(stray)s AS stray,
+               1 + floor(random() * %(citizens)s)::bigint AS other
+        FROM generate_series(1, %(rows)s)
+    ) d
+    JOIN gen_citizens home ON home.n = d.home
+    JOIN gen_patterns p ON p.slot = d.slot
+    JOIN gen_users u ON u.team_id = home.team_id AND u.role = p.role
+) r
+JOIN gen_citizens c ON c.n = CASE WHEN r.stray THEN r.other ELSE r.home END
+JOIN gen_addresses a ON a.user_id = r.user_id
+ORDER BY r.at
+) m
+"""
+
+
+def _access_log_in_sql(*, rows: int, seed: int, today: datetime.date) -> int:
+    """The PostgreSQL path of ``write_access_log``: the users, addresses and patterns go
+    into temporary tables, then each month's rows are drawn in one statement from the
+    database's own random numbers, seeded per month (the same rows for the same seed and
+    data), and written as that month's partition (``fill_month``: its indexes built once).
+    The generator runs as the owner, which may make partitions."""
+    from rehab import access_log_partitions as parts
+    from rehab.accesslog import purpose_of
+
+    rng = random.Random(f"access-log|{seed}")  # noqa: S311 - reproducible fictional data
+    by_team, citizens, _protected = _access_log_people()
+    teams = sorted(team for team in citizens if team in by_team)
+    if not teams or rows <= 0:
+        return 0
+    first = add_months(today, -12 * ACCESS_LOG_YEARS)
+    months = _weekdays(first, today)
+    total_days = sum(len(days) for days in months.values())
+    slots = [
+        (role.value, action, view, purpose_of(view)[:200])
+        for view, action, role, weight in ACCESS_PATTERNS
+        for _ in range(weight)
+    ]
+    users = []
+    for team in teams:
+        for role in sorted({p[2].value for p in ACCESS_PATTERNS}):
+            found = by_team[team].get(role) or by_team[team].get(Role.CASE_OFFICER.value)
+            if not found:
+                found = [u for group in by_team[team].values() for u in group]
+            users.append((team, role, sorted(found)))
+    everybody = sorted({u for _team, _role, found in users for u in found})
+    with connection.cursor() as cursor:
+        partitioned = parts.is_partitioned(cursor)
+        for statement in _SQL_TABLES:
+            cursor.execute(statement, {"teams": teams} if "%(teams)s" in statement else None)
+        cursor.executemany(
+            "INSERT INTO gen_patterns VALUES (%s, %s, %s, %s, %s)",
+            [(slot, *pattern) for slot, pattern in enumerate(slots)],
+        )
+        cursor.executemany("INSERT INTO gen_users VALUES (%s, %s, %s)", users)
+        cursor.executemany(
+            "INSERT INTO gen_addresses VALUES (%s, %s)",
+            [
+                (user, f"10.{rng.randint(1, 40)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}")
+                for user in everybody
+            ],
+        )
+        cursor.execute("ANALYZE gen_citizens")
+        cursor.execute("SELECT count(*) FROM gen_citizens")
+        (citizen_count,) = cursor.fetchone()
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL join_collapse_limit = 1")
+        cursor.execute("SET LOCAL from_collapse_limit = 1")
+        written, days_before = 0, 0
+        for month, days in sorted(months.items()):
+            days_before += len(days)
+            count = round(rows * days_before / total_days) - written
+            if count <= 0:
+                continue
+            cursor.execute("SELECT setseed(%s)", [rng.uniform(-1, 1)])
+            params = {
+                "slots": len(slots),
+                "days": days,
+                "day_count": len(days),
+                "citizens": citizen_count,
+                "stray": STRAY_SHARE,
+                "rows": count,
+            }
+            if partitioned:
+                parts.fill_month(cursor, month, _SQL_MONTH, params)
+            else:
+                cursor.execute(f"INSERT INTO {AccessLogEntry._meta.db_table} {_SQL_MONTH}", params)
+            written += count
+        cursor.execute("DROP TABLE gen_patterns, gen_users, gen_addresses, gen_citizens")
     return written
 
 

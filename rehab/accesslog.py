@@ -20,7 +20,7 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 from .client_address import client_ip
-from .extensions import ExtensionPoint
+from .extensions import ExtensionPoint, citizen_directory
 from .models import AccessLogEntry
 from .roles import roles_of
 
@@ -38,6 +38,7 @@ view_purposes.register(
 )
 
 _discovered = False
+NOT_FLAGGED = (False, False)
 
 
 def purposes() -> dict[str, str]:
@@ -62,11 +63,24 @@ def purpose_of(view_name: str) -> str:
         return str(purpose)
 
 
+def access_flags(user, citizen_refs: Iterable[UUID]) -> dict[str, tuple[bool, bool]]:
+    """What the review flags of a read by ``user`` of each of ``citizen_refs`` that is a
+    citizen (by the text of its id), as it stands now: (the identity is protected, the
+    citizen is not of the user's team or the user has none); one query."""
+    team = user.team_id
+    return {
+        str(ref): (facts.protected_identity, team is None or facts.team_id != team)
+        for ref, facts in citizen_directory.one().facts(citizen_refs).items()
+    }
+
+
 def log_access(request, citizen_refs: Iterable[UUID], action: str, reason: str = "") -> None:
-    """One row per citizen, written in one statement whatever the number of citizens."""
+    """One row per citizen, written in one statement whatever the number of citizens, with
+    the flags of the moment (``access_flags``, one query)."""
     refs = list(dict.fromkeys(citizen_refs))
     if not refs:
         return
+    flags = access_flags(request.user, refs)
     roles = ",".join(role.value for role in roles_of(request.user))
     view = request.resolver_match.view_name if request.resolver_match else request.path[:100]
     purpose = purpose_of(view)[:200]
@@ -81,6 +95,8 @@ def log_access(request, citizen_refs: Iterable[UUID], action: str, reason: str =
             purpose=purpose,
             reason=reason[:300],
             ip_address=address,
+            protected_identity=flags.get(str(ref), NOT_FLAGGED)[0],
+            outside_team=flags.get(str(ref), NOT_FLAGGED)[1],
         )
         for ref in refs
     )

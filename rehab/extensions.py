@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 T = TypeVar("T")
 
@@ -87,12 +87,6 @@ class CitizenDirectory(Protocol):
         """The facts of those of ``public_ids`` that are citizens, by public id, in one
         query (``public_ids`` may be a queryset of values, used as a subquery); with
         ``viewer``, with the name as that user may see it."""
-        ...
-
-    def flagged_condition(self) -> Q:
-        """A filter for ``AccessLogEntry`` rows that concern a citizen with protected
-        identity or a citizen outside the user's team (every citizen, for a user without a
-        team); it refers to the entry's ``citizen_ref`` and ``user__team_id``."""
         ...
 
 

@@ -62,6 +62,10 @@ class WorkerHeartbeat(models.Model):
         return f"heartbeat {self.pk}"
 
 
+# The rows the review's "only flagged entries" shows (ADR 0014).
+FLAGGED_ACCESS = models.Q(protected_identity=True) | models.Q(outside_team=True)
+
+
 class AccessLogEntry(models.Model):
     """Append-only record of a read or change of a citizen's data (logguppföljning).
 
@@ -81,8 +85,9 @@ class AccessLogEntry(models.Model):
         PROTECT = "protect", _("Protected identity set")
         UNPROTECT = "unprotect", _("Protected identity lifted")
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    # Found through the (user, at, id) index; no index of its own.
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", db_index=False)
     roles = models.CharField(max_length=100)
     citizen_ref = models.UUIDField(db_index=True)
     action = models.CharField(max_length=10, choices=Action.choices)
@@ -92,11 +97,30 @@ class AccessLogEntry(models.Model):
     purpose = models.CharField(max_length=200, blank=True, default="")
     reason = models.CharField(max_length=300, blank=True, default="")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # What the review flags, as it stood when the row was written (ADR 0014): the citizen's
+    # identity was protected; the citizen was not of the user's team (or the user had none).
+    protected_identity = models.BooleanField(default=False)
+    outside_team = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
-        indexes = [models.Index(fields=["user", "at"])]
+        # On PostgreSQL the table is partitioned by month of ``at`` and its primary key is
+        # (id, at) (migration 0006, ADR 0014); ``id`` alone is unique, from one sequence.
+        indexes = [
+            models.Index(fields=["at", "id"], name="rehab_accesslog_at_id"),
+            models.Index(fields=["user", "at", "id"], name="rehab_accesslog_user_at_id"),
+            models.Index(
+                fields=["at", "id"],
+                condition=FLAGGED_ACCESS,
+                name="rehab_accesslog_flagged",
+            ),
+            models.Index(
+                fields=["user", "at", "id"],
+                condition=FLAGGED_ACCESS,
+                name="rehab_accesslog_user_flagged",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.citizen_ref}"

@@ -32,11 +32,16 @@ class PersonalNumberForm(forms.Form):
 
 
 class FilterForm(forms.Form):
+    # Typed, not chosen from a list: a municipality has thousands of users, and a list of
+    # them all made every page of the review slow to send and to use.
     user = forms.ModelChoiceField(
         label=_("User"),
-        queryset=User.objects.order_by("username"),
+        queryset=User.objects.all(),
+        to_field_name="username",
         required=False,
-        empty_label=_("All users"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("The user name; empty for all users."),
+        error_messages={"invalid_choice": _("No user has this user name.")},
     )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -26,7 +26,7 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rehab', '0005_access_log_purpose_and_reason'),
+        ('rehab', '0006_access_log_partitioned_by_month'),
     ]
 
     operations = [

@@ -21,7 +21,7 @@ class Command(GenerateCommand):
             "--access-log-rows",
             type=int,
             default=0,
-            help="rows of access log to write over the last five years (COPY on PostgreSQL)",
+            help="rows of access log over the last five years (drawn in SQL on PostgreSQL)",
         )
         parser.add_argument(
             "--batch-size",

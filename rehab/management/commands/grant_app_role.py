@@ -17,8 +17,12 @@ ACCESS_LOG_RIGHTS = "SELECT, INSERT"
 ACCESS_LOG_SEQUENCE_RIGHTS = "USAGE, SELECT"
 
 
-def grant_statements(*, app: str, owner: str, access_log: str, sequence: str | None) -> list:
-    """The statements, in order; names come quoted from the database (quote_ident)."""
+def grant_statements(
+    *, app: str, owner: str, access_log: str, sequence: str | None, partitions: tuple = ()
+) -> list:
+    """The statements, in order; names come quoted from the database (quote_ident).
+    ``partitions``: the access log's partitions on PostgreSQL (ADR 0014), which get what
+    the log itself gets."""
     statements = [
         f"GRANT USAGE ON SCHEMA {SCHEMA} TO {app}",
         f"GRANT {TABLE_RIGHTS} ON ALL TABLES IN SCHEMA {SCHEMA} TO {app}",
@@ -32,6 +36,11 @@ def grant_statements(*, app: str, owner: str, access_log: str, sequence: str | N
         f"REVOKE ALL ON TABLE {access_log} FROM PUBLIC, {app}",
         f"GRANT {ACCESS_LOG_RIGHTS} ON TABLE {access_log} TO {app}",
     ]
+    for partition in partitions:
+        statements += [
+            f"REVOKE ALL ON TABLE {partition} FROM PUBLIC, {app}",
+            f"GRANT {ACCESS_LOG_RIGHTS} ON TABLE {partition} TO {app}",
+        ]
     if sequence:
         statements += [
             f"REVOKE ALL ON SEQUENCE {sequence} FROM PUBLIC, {app}",
@@ -81,8 +90,19 @@ class Command(BaseCommand):
                 [table, table],
             )
             access_log, sequence = cursor.fetchone()
+            cursor.execute(
+                "SELECT quote_ident(c.relname) FROM pg_inherits i "
+                "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass(%s) "
+                "ORDER BY 1",
+                [table],
+            )
+            partitions = tuple(name for (name,) in cursor.fetchall())
             for statement in grant_statements(
-                app=app, owner=owner, access_log=access_log, sequence=sequence
+                app=app,
+                owner=owner,
+                access_log=access_log,
+                sequence=sequence,
+                partitions=partitions,
             ):
                 cursor.execute(statement)
         if options["verbosity"]:

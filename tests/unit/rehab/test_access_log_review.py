@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Citizen
+from rehab.accesslog import NOT_FLAGGED, access_flags
 from rehab.models import AccessLogEntry
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,7 @@ LIST_URL = "/system/access-log/"
 def entry(user, citizen_ref, action=AccessLogEntry.Action.READ, at=None, view="x:detail"):
     """A log row written at ``at``: the clock is set, since the log is append-only (on
     PostgreSQL a trigger refuses any later UPDATE of its rows)."""
+    protected, outside_team = access_flags(user, [citizen_ref]).get(str(citizen_ref), NOT_FLAGGED)
     with mock.patch("django.utils.timezone.now", return_value=at or timezone.now()):
         return AccessLogEntry.objects.create(
             user=user,
@@ -35,6 +37,8 @@ def entry(user, citizen_ref, action=AccessLogEntry.Action.READ, at=None, view="x
             action=action,
             view=view,
             ip_address="10.0.0.1",
+            protected_identity=protected,
+            outside_team=outside_team,
         )
 
 
@@ -107,12 +111,12 @@ def test_filter_by_user_and_period(admin_client, demo_users, citizens):
     recent = entry(officer, citizens["own"], at=now - datetime.timedelta(days=2))
     by_therapist = entry(therapist, citizens["own"], at=now - datetime.timedelta(days=2))
 
-    response = admin_client.get(reverse("access_log"), {"user": officer.pk})
+    response = admin_client.get(reverse("access_log"), {"user": officer.username})
     assert {e.pk for e in rows(response)} == {old.pk, recent.pk}
 
     start = timezone.localdate() - datetime.timedelta(days=10)
     response = admin_client.get(
-        reverse("access_log"), {"user": officer.pk, "date_from": start.isoformat()}
+        reverse("access_log"), {"user": officer.username, "date_from": start.isoformat()}
     )
     assert [e.pk for e in rows(response)] == [recent.pk]
 
@@ -120,7 +124,7 @@ def test_filter_by_user_and_period(admin_client, demo_users, citizens):
     response = admin_client.get(reverse("access_log"), {"date_to": end.isoformat()})
     assert [e.pk for e in rows(response)] == [old.pk]
 
-    response = admin_client.get(reverse("access_log"), {"user": therapist.pk})
+    response = admin_client.get(reverse("access_log"), {"user": therapist.username})
     assert [e.pk for e in rows(response)] == [by_therapist.pk]
 
 
@@ -141,13 +145,13 @@ def test_the_citizen_filter_never_puts_the_number_in_a_url(admin_client, demo_us
     other = entry(officer, citizens["protected"])
     digits = OWN_NUMBER.replace("-", "")
     response = admin_client.post(
-        reverse("access_log") + f"?user={officer.pk}", {"personal_number": OWN_NUMBER}
+        reverse("access_log") + f"?user={officer.username}", {"personal_number": OWN_NUMBER}
     )
     assert response.status_code == 302
     location = response["Location"]
     for fragment in (OWN_NUMBER, digits, digits[2:], OWN_NUMBER[2:]):
         assert fragment not in location
-    assert f"user={officer.pk}" in location and "c=" in location
+    assert f"user={officer.username}" in location and "c=" in location
 
     page = admin_client.get(location)
     shown = rows(page)
@@ -207,7 +211,10 @@ def test_protected_and_other_team_reads_are_flagged(
 
 
 def read_csv(response):
-    text = response.content.decode("utf-8-sig")
+    if response.streaming:
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+    else:
+        text = response.content.decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text), delimiter=";"))
 
 
@@ -219,9 +226,10 @@ def test_csv_export_has_the_rows_and_is_logged(
     entry(officer, citizens["protected"])
     entry(officer, other_team_objects["citizens"])
     entry(demo_users[THERAPIST], citizens["own"])
-    response = admin_client.get(reverse("access_log_export"), {"user": officer.pk})
+    response = admin_client.get(reverse("access_log_export"), {"user": officer.username})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
+    assert response.streaming  # written as it is read, whatever the number of rows
     data = read_csv(response)
     assert list(data[0]) == [
         "at",
@@ -390,15 +398,15 @@ def test_older_and_newer_pages_split_entries_of_the_same_moment_exactly(
         AccessLogEntry.objects.filter(view="x:detail").order_by("-pk").values_list("pk", flat=True)
     )
 
-    first = admin_client.get(url, {"user": officer.pk}).context["page"]
-    second = admin_client.get(url, {"user": officer.pk, "older": first.older}).context["page"]
-    third = admin_client.get(url, {"user": officer.pk, "older": second.older}).context["page"]
+    first = admin_client.get(url, {"user": officer.username}).context["page"]
+    second = admin_client.get(url, {"user": officer.username, "older": first.older}).context["page"]
+    third = admin_client.get(url, {"user": officer.username, "older": second.older}).context["page"]
     pages = [[entry.pk for entry in page] for page in (first, second, third)]
     assert pages == [ids[:50], ids[50:100], ids[100:]]
     assert (first.newer, third.older) == (None, None)
-    back = admin_client.get(url, {"user": officer.pk, "newer": third.newer}).context["page"]
+    back = admin_client.get(url, {"user": officer.username, "newer": third.newer}).context["page"]
     assert [entry.pk for entry in back] == ids[50:100]
-    top = admin_client.get(url, {"user": officer.pk, "newer": back.newer}).context["page"]
+    top = admin_client.get(url, {"user": officer.username, "newer": back.newer}).context["page"]
     assert [entry.pk for entry in top] == ids[:50] and top.newer is None
 
 
@@ -422,3 +430,34 @@ def test_a_long_log_is_counted_only_up_to_the_limit(
         entry(demo_users["handlaggare"], citizens["own"])
     html = admin_client.get(reverse("access_log")).content.decode()
     assert "Fler än 5 poster" in html
+
+
+def test_a_read_keeps_the_flags_of_the_moment_it_was_made(client, demo_users):
+    officer = demo_users[CASE_OFFICER]
+    citizen = services.citizen_create(
+        personal_number=OWN_NUMBER, team=officer.team, first_name="Eva", last_name="Lind"
+    )
+    client.force_login(officer)
+    detail = reverse("assessments:citizen_detail", args=[citizen.public_id])
+    assert client.get(detail).status_code == 200
+    before = AccessLogEntry.objects.get(citizen_ref=citizen.public_id, user=officer)
+    assert (before.protected_identity, before.outside_team) == (False, False)
+
+    services.citizen_set_protection(
+        citizen=citizen, protected=True, reason="Hot", expected_version=citizen.version
+    )
+    assert client.get(detail).status_code == 200
+    after = AccessLogEntry.objects.filter(citizen_ref=citizen.public_id, user=officer).latest("pk")
+    assert (after.protected_identity, after.outside_team) == (True, False)
+
+    client.force_login(demo_users[ADMIN])
+    flagged = client.get(reverse("access_log"), {"flagged": "on"})
+    shown = {e.pk for e in rows(flagged) if e.user_id == officer.pk}
+    assert shown == {after.pk}
+
+
+def test_an_unknown_user_name_is_refused_and_matches_nothing(admin_client, demo_users, citizens):
+    entry(demo_users[CASE_OFFICER], citizens["own"])
+    response = admin_client.get(reverse("access_log"), {"user": "nobody"})
+    assert response.context["form"].errors["user"] == ["Ingen användare har det användarnamnet."]
+    assert list(rows(response)) == []
