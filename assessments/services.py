@@ -175,9 +175,40 @@ def lock_personal_numbers(numbers: Iterable[str]) -> None:
             for number in numbers
         }
     )
+    if not keys:
+        return
+    # One statement for any number of keys (an import locks a whole batch); the sorted
+    # subquery makes the server take them in that order.
     with connection.cursor() as cursor:
-        for key in keys:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        cursor.execute(
+            "SELECT count(pg_advisory_xact_lock(key)) FROM "
+            "(SELECT key FROM unnest(%s::bigint[]) AS key ORDER BY key) AS keys",
+            [keys],
+        )
+
+
+def citizen_build(
+    *, personal_number: str, team: Team, checked_in_database: bool = True, **fields
+) -> Citizen:
+    """The citizen ``citizen_create`` registers, validated and not saved yet.
+
+    Without ``checked_in_database`` the checks that read the database are left out (the
+    number's uniqueness and that the team and home-care area exist): for the import, which
+    holds the numbers' locks, has looked them up and read the team and the areas itself."""
+    identity = parse_identity_number(personal_number)
+    fields.setdefault("sex", Citizen.Sex.FEMALE if identity.is_female else Citizen.Sex.MALE)
+    citizen = Citizen(
+        personal_number=identity.normalised,
+        is_coordination_number=identity.is_coordination_number,
+        birth_date=identity.birth_date,
+        team=team,
+        **{key: value for key, value in fields.items() if key in CITIZEN_REGISTRATION_FIELDS},
+    )
+    if checked_in_database:
+        citizen.full_clean()
+    else:
+        citizen.full_clean(exclude=["team", "home_care_area"], validate_unique=False)
+    return citizen
 
 
 @transaction.atomic
@@ -187,15 +218,7 @@ def citizen_create(*, personal_number: str, team: Team, **fields) -> Citizen:
     existing = Citizen.objects.filter(personal_number=identity.normalised).first()
     if existing:
         raise DuplicateCitizenError(existing)
-    fields.setdefault("sex", Citizen.Sex.FEMALE if identity.is_female else Citizen.Sex.MALE)
-    citizen = Citizen(
-        personal_number=identity.normalised,
-        is_coordination_number=identity.is_coordination_number,
-        birth_date=identity.birth_date,
-        team=team,
-        **{key: value for key, value in fields.items() if key in CITIZEN_REGISTRATION_FIELDS},
-    )
-    citizen.full_clean()
+    citizen = citizen_build(personal_number=identity.normalised, team=team, **fields)
     try:
         with transaction.atomic():
             citizen.save()
@@ -310,7 +333,14 @@ def _replace_services(application: Application, services: list[ServiceRequest]) 
 
 
 @transaction.atomic
-def application_create(
+def application_create(*, services: list[ServiceRequest], **fields) -> Application:
+    application = application_build(services=services, **fields)
+    application.save()
+    _replace_services(application, services)
+    return application
+
+
+def application_build(
     *,
     citizen: Citizen,
     received_on: datetime.date,
@@ -323,7 +353,11 @@ def application_create(
     therapist: User | None = None,
     physio: User | None = None,
     import_key: str = "",
+    checked_in_database: bool = True,
 ) -> Application:
+    """The application ``application_create`` saves, validated and not saved yet (its
+    services are checked too). Without ``checked_in_database``, as in ``citizen_build``:
+    the import key's uniqueness and the related rows' existence are the caller's."""
     _validate_services(services)
     application = Application(
         citizen=citizen,
@@ -338,10 +372,43 @@ def application_create(
         team=case_officer.team or citizen.team,
         import_key=import_key,
     )
-    application.full_clean()
-    application.save()
-    _replace_services(application, services)
+    if checked_in_database:
+        application.full_clean()
+    else:
+        application.full_clean(
+            exclude=["citizen", "team", "case_officer", "therapist", "physio"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
     return application
+
+
+@transaction.atomic
+def cases_import(
+    *,
+    citizens: list[Citizen],
+    applications: list[tuple[Application, list[ServiceRequest]]],
+    recorded_by: User,
+) -> None:
+    """Save built citizens (``citizen_build``) and applications (``application_build``, of
+    those or of registered citizens) with their services and change history, a statement
+    per table whatever their number. The caller holds the numbers' locks
+    (``lock_personal_numbers``) and has looked up the numbers and the import keys."""
+    now = timezone.now()
+    Citizen.objects.bulk_create(citizens)
+    Citizen.history.bulk_history_create(citizens, default_user=recorded_by, default_date=now)
+    cases = [application for application, _requests in applications]
+    Application.objects.bulk_create(cases)
+    Application.history.bulk_history_create(cases, default_user=recorded_by, default_date=now)
+    AppliedService.objects.bulk_create(
+        AppliedService(
+            application=application,
+            service=request.service,
+            minutes_per_week=request.minutes_per_week if request.service.has_minutes else None,
+        )
+        for application, requests in applications
+        for request in requests
+    )
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ same columns from ``documented_columns``.
 """
 
 import datetime
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -150,6 +151,7 @@ APPLICATION_FIELD_COLUMNS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower case without diacritics, words joined by underscores: "Efter slutenvård" →
     "efter_slutenvard"."""
