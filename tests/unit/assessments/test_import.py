@@ -121,6 +121,43 @@ def test_the_documented_example_file_imports(officer):
     assert ingrid.channel == Application.Channel.NEXT_OF_KIN
 
 
+def test_an_imported_case_is_the_record_the_services_would_save(officer):
+    """The import saves a batch with one statement per table (on PostgreSQL from one JSON
+    value); what it writes reads back as the same citizen, case, services and history."""
+    report = check(EXAMPLE.read_bytes())
+    imports.import_rows(report=report, actor=officer, only_valid=False)
+
+    marta = Citizen.objects.get(personal_number="193804122384")
+    assert (marta.street_address, marta.phone, marta.sex) == ("Storgatan 12", "060-12 34 56", "K")
+    assert (marta.birth_date, marta.version, marta.protected_identity) == (
+        datetime.date(1938, 4, 12),
+        1,
+        False,
+    )
+    assert marta.home_care_area is None
+    assert marta.created_at and marta.updated_at
+    case = marta.applications.get()
+    assert (case.kind, case.status, case.version) == ("ansokan", "received", 1)
+    assert case.received_on == datetime.date(2026, 2, 2)
+    minutes = {s.service.code: s.minutes_per_week for s in case.applied_services.all()}
+    assert minutes == {"trygghetslarm": None, "dusch": 60}
+    (history,) = marta.history.all()
+    assert (history.history_type, history.history_user, history.first_name) == (
+        "+",
+        officer,
+        "Märta",
+    )
+    assert history.personal_number == "193804122384"
+    (case_history,) = case.history.all()
+    assert (case_history.history_type, case_history.import_key) == ("+", case.import_key)
+    assert case_history.citizen_id == marta.pk
+    # The ids came from the tables' own sequences: the next record gets the next one.
+    later = services.citizen_create(
+        personal_number="19361205-3847", team=officer.team, first_name="Elsa", last_name="Berg"
+    )
+    assert later.pk > max(Citizen.objects.exclude(pk=later.pk).values_list("pk", flat=True))
+
+
 @pytest.mark.parametrize(
     "encode",
     [
@@ -490,10 +527,11 @@ def test_saving_takes_the_same_queries_for_few_rows_and_for_many(
     officer.team  # noqa: B018 -- read once, as the view's request.user has it
     # The import's savepoint (2), its import keys (1), citizens (1); the save's savepoint
     # (2), citizens, their history, applications, their history, applied services (5).
-    # On PostgreSQL one more: the numbers' advisory locks, one statement (SQLite has none).
+    # On PostgreSQL three more: the numbers' advisory locks, one statement (SQLite has
+    # none), and the new citizens' and cases' ids taken from their sequences.
     from django.db import connection
 
-    with django_assert_num_queries(11 + (connection.vendor == "postgresql")):
+    with django_assert_num_queries(11 + 3 * (connection.vendor == "postgresql")):
         result = imports.import_rows(report=report, actor=officer, only_valid=False)
     assert (result.created_citizens, result.created_applications) == (count - 1, count)
     assert result.updated_citizen_ids == [existing.public_id]
