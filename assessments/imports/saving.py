@@ -59,8 +59,12 @@ def existing_import_keys(keys: Iterable[str]) -> set[str]:
     wanted = sorted({key for key in keys if key})
     found: set[str] = set()
     for chunk in _chunks(wanted):
+        # The keys are indexed where they are not empty (the unique constraint's condition);
+        # PostgreSQL sees that a list of more than 100 keys is within it only when told.
         found.update(
-            Application.objects.filter(import_key__in=chunk).values_list("import_key", flat=True)
+            Application.objects.filter(import_key__in=chunk)
+            .exclude(import_key="")
+            .values_list("import_key", flat=True)
         )
     return found
 
