@@ -403,16 +403,20 @@ def cases_import(
     cases = [application for application, _requests in applications]
     for record in [*citizens, *cases]:
         record.created_at = record.updated_at = now
-    services_applied = [
-        AppliedService(
-            application=application,
-            service=request.service,
-            minutes_per_week=request.minutes_per_week if request.service.has_minutes else None,
+    applied = [
+        (
+            application,
+            request.service,
+            request.minutes_per_week if request.service.has_minutes else None,
         )
         for application, requests in applications
         for request in requests
     ]
     if connection.vendor != "postgresql":
+        services_applied = [
+            AppliedService(application=application, service=service, minutes_per_week=minutes)
+            for application, service, minutes in applied
+        ]
         Citizen.objects.bulk_create(citizens)
         Citizen.history.bulk_history_create(
             citizens, default_user=recorded_by, default_date=now, default_change_reason=None
@@ -429,15 +433,13 @@ def cases_import(
         application.citizen_id = application.citizen.pk
     _insert_new(Application, cases)
     _insert_history(Application, cases, recorded_by=recorded_by, now=now)
-    for applied in services_applied:
-        applied.application_id = applied.application.pk
     _insert_rows(
         AppliedService,
-        [field for field in AppliedService._meta.concrete_fields if not field.primary_key],
         [
-            (applied.application_id, applied.service_id, applied.minutes_per_week)
-            for applied in services_applied
+            AppliedService._meta.get_field(name)
+            for name in ("application", "service", "minutes_per_week")
         ],
+        [(application.pk, service.pk, minutes) for application, service, minutes in applied],
     )
 
 
