@@ -20,6 +20,7 @@ from rehab.formats.input_formats import DATE_INPUT_FORMATS
 from ..models import Application, ServiceType
 
 MINUTES_PER_WEEK = 7 * 24 * 60
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,12 @@ def as_date(value) -> datetime.date:
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 100_000:
         return from_excel(value).date()
     text = as_text(value)
+    if ISO_DATE.fullmatch(text):
+        # The usual case, read without trying each format (the first one is this one).
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            pass
     for date_format in DATE_INPUT_FORMATS:
         try:
             return datetime.datetime.strptime(text, date_format).date()  # noqa: DTZ007
