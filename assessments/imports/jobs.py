@@ -8,7 +8,7 @@ together with its access-log rows and the job's progress, so the page that polls
 sees the progress of what is really saved.
 
 Batches, not one transaction for the whole file: progress has to be visible while the rows
-are saved, and one transaction of 20 000 rows would hold its locks for minutes. What makes
+are saved, and one transaction of 100 000 rows would hold its locks for minutes. What makes
 this safe is the import key: every saved row carries it and a row whose key exists is
 skipped, so a job that stops half-way (the worker killed, a time limit, a row refused by a
 service) has saved whole rows only, and importing the same file again saves exactly the

@@ -1,4 +1,5 @@
-"""Saving the checked rows through the same services as the user interface.
+"""Saving the checked rows: each built and validated by the same services as the user
+interface, then all of them written together (``services.cases_import``).
 
 Each row carries an import key derived from the citizen, the date received and the kind of
 case, so importing the same file twice creates nothing new. A number that is already
