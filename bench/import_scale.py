@@ -135,6 +135,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--memory", action="store_true", help="also tracemalloc's peak")
+    parser.add_argument("--check-only", action="store_true", help="stop after the check job")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else time.time_ns() % 1_000_000
 
@@ -201,6 +202,9 @@ def main() -> None:
             f"  checked: {summary['row_count']} rows, {summary['importable_count']} importable, "
             f"{summary['invalid_count']} with errors, {summary['duplicate_count']} already there"
         )
+        if args.check_only:
+            print(f"check: {total:.1f} s; peak resident memory {maxrss_mb():.0f} MB")
+            return
         job = ImportJob.objects.create(
             created_by=officer,
             upload_path=path,
