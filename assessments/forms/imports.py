@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .. import imports
@@ -10,9 +11,13 @@ from .. import imports
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet file"),
-        help_text=_(
-            "CSV (separated by semicolons or commas) or Excel (.xlsx), at most 10 MB and "
-            "20 000 rows. Row 1 holds the column names described below."
+        help_text=format_lazy(
+            _(
+                "CSV (separated by semicolons or commas) or Excel (.xlsx), at most {size} MB "
+                "and {rows} rows. Row 1 holds the column names described below."
+            ),
+            size=imports.MAX_FILE_BYTES // (1024 * 1024),
+            rows=f"{imports.MAX_ROWS:,}".replace(",", " "),
         ),
     )
 

@@ -1,12 +1,13 @@
 """Importing existing cases from a municipality's spreadsheet (CSV or XLSX).
 
 ``parse_file`` reads and validates every row without writing anything and returns a
-report; ``import_rows`` saves the report's rows through the same services as the user
-interface, in one transaction. The rooms: ``readers`` (the file into a table), ``columns``
-(the documented columns and cell values), ``validation`` (the rows into a report),
-``saving`` (import keys and the transaction) and ``storage`` (the upload kept between the
-check and the save). The names below are the import's interface for the views, the
-cleanup task and the tests.
+report; ``import_rows`` saves the report's rows, built and validated by the same services
+as the user interface, in one transaction. The rooms: ``readers`` (the file into a table,
+or a stream of rows), ``columns`` (the documented columns and cell values), ``validation``
+(the rows into a report, or checked a batch at a time by ``check_table`` for the background
+jobs), ``saving`` (import keys and the transaction) and ``storage`` (the upload kept
+between the check and the save). The names below are the import's interface for the views,
+the cleanup task and the tests.
 """
 
 from .columns import Column, documented_columns

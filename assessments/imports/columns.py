@@ -5,6 +5,7 @@ same columns from ``documented_columns``.
 """
 
 import datetime
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from rehab.formats.input_formats import DATE_INPUT_FORMATS
 from ..models import Application, ServiceType
 
 MINUTES_PER_WEEK = 7 * 24 * 60
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,7 @@ APPLICATION_FIELD_COLUMNS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower case without diacritics, words joined by underscores: "Efter slutenvård" →
     "efter_slutenvard"."""
@@ -257,6 +260,12 @@ def as_date(value) -> datetime.date:
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 100_000:
         return from_excel(value).date()
     text = as_text(value)
+    if ISO_DATE.fullmatch(text):
+        # The usual case, read without trying each format (the first one is this one).
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            pass
     for date_format in DATE_INPUT_FORMATS:
         try:
             return datetime.datetime.strptime(text, date_format).date()  # noqa: DTZ007

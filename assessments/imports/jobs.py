@@ -8,7 +8,7 @@ together with its access-log rows and the job's progress, so the page that polls
 sees the progress of what is really saved.
 
 Batches, not one transaction for the whole file: progress has to be visible while the rows
-are saved, and one transaction of 20 000 rows would hold its locks for minutes. What makes
+are saved, and one transaction of 100 000 rows would hold its locks for minutes. What makes
 this safe is the import key: every saved row carries it and a row whose key exists is
 skipped, so a job that stops half-way (the worker killed, a time limit, a row refused by a
 service) has saved whole rows only, and importing the same file again saves exactly the
@@ -24,6 +24,7 @@ failed.
 """
 
 import logging
+from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -37,16 +38,17 @@ from rehab.models import AccessLogEntry
 from rehab.roles import roles_of
 
 from ..models import ImportJob
-from .report import ImportReport
+from .readers import ImportFileError, stream_table
+from .report import ImportReport, ReportTally
 from .saving import ImportRowError, import_rows
-from .validation import parse_file
+from .validation import CheckedBatch, check_table
 
 logger = logging.getLogger(__name__)
 
 BACKGROUND_FROM_ROWS = 500
 # The row errors a check keeps for the page (the page says when there were more).
 MAX_ERRORS_SHOWN = 500
-BATCH_ROWS = 200
+BATCH_ROWS = 1000
 MAX_ATTEMPTS = 3
 RUN_IMPORT_TASK = "assessments.tasks.run_import"
 VIEW_NAME = "assessments:import_applications"
@@ -124,13 +126,13 @@ def _log(job: ImportJob, refs, action: str) -> None:
     )
 
 
-def _keep_check(job: ImportJob, report: ImportReport) -> None:
+def _keep_check(job: ImportJob, tally: ReportTally) -> None:
     """A check is done once its findings are kept. The stored file stays: it is the upload
     the user may now confirm (or it is deleted with the stale uploads)."""
-    job.check_report = report.summary(max_errors=MAX_ERRORS_SHOWN)
-    job.total_rows = report.row_count
-    job.invalid_rows = report.invalid_count
-    job.skipped_duplicates = report.duplicate_count
+    job.check_report = tally.summary()
+    job.total_rows = tally.row_count
+    job.invalid_rows = tally.invalid_count
+    job.skipped_duplicates = tally.duplicate_count
     job.status = ImportJob.Status.DONE
     job.finished_at = timezone.now()
     job.save(
@@ -143,6 +145,28 @@ def _keep_check(job: ImportJob, report: ImportReport) -> None:
             "finished_at",
         ]
     )
+
+
+def _checked_rows(job: ImportJob, content: bytes) -> tuple[ImportReport, Iterator[CheckedBatch]]:
+    """The stored file read and checked a batch at a time (``check_table``); a file that
+    cannot be read is ``ImportFileError``, now or while the batches are read."""
+    table = stream_table(name=job.upload_path, content=content)
+    return check_table(table, team_id=job.created_by.team_id)
+
+
+def _tally(job: ImportJob, content: bytes) -> ReportTally:
+    """Check every row of the stored file, keeping the counts and the first messages only,
+    and log the reads the messages make (as the page does for a check it shows)."""
+    tally = ReportTally(max_errors=MAX_ERRORS_SHOWN)
+    try:
+        found, batches = _checked_rows(job, content)
+        tally.file_errors, tally.unknown_columns = found.file_errors, found.unknown_columns
+        for batch in batches:
+            tally.add(batch.rows)
+            _log(job, batch.revealed_citizen_refs, AccessLogEntry.Action.CHECK)
+    except ImportFileError as error:
+        tally = ReportTally(max_errors=MAX_ERRORS_SHOWN, file_errors=[error.message])
+    return tally
 
 
 def _take(job_id: int) -> ImportJob | None:
@@ -202,18 +226,18 @@ def _run(job: ImportJob) -> None:
         return
     with default_storage.open(job.upload_path, "rb") as stored:
         content = stored.read()
-    actor = job.created_by
+    # The file is checked as it is read, a batch of rows at a time, and only counts are
+    # kept: a first pass decides whether anything may be saved (and how much), a second
+    # pass saves; neither holds the whole file's rows.
     with translation.override(job.language):
-        report = parse_file(name=job.upload_path, content=content, team_id=actor.team_id)
-        del content
-        _log(job, report.revealed_citizen_refs, AccessLogEntry.Action.CHECK)
+        tally = _tally(job, content)
         if job.kind == ImportJob.Kind.CHECK:
-            _keep_check(job, report)
+            _keep_check(job, tally)
             return
-    if report.file_errors:
+    if tally.file_errors:
         mark_failed(job.pk, gettext_noop("The file can no longer be read. Check it again."))
         return
-    invalid = len(report.invalid_rows)
+    invalid = tally.invalid_count
     if invalid and not job.only_valid:
         mark_failed(
             job.pk,
@@ -224,59 +248,73 @@ def _run(job: ImportJob) -> None:
             count=invalid,
         )
         return
-    rows = report.importable_rows
     # Rows an earlier attempt of this job saved are now found as imported: they count as
     # done, not as rows imported before the job.
     earlier = job.created_applications
-    job.total_rows = len(rows) + earlier
+    job.total_rows = tally.importable_count + earlier
     job.invalid_rows = invalid
-    job.skipped_duplicates = max(0, len(report.duplicate_rows) - earlier)
+    job.skipped_duplicates = max(0, tally.duplicate_count - earlier)
     job.done_rows = earlier
     job.save(update_fields=["total_rows", "invalid_rows", "skipped_duplicates", "done_rows"])
-    for start in range(0, len(rows), BATCH_ROWS):
-        batch = ImportReport(rows=rows[start : start + BATCH_ROWS])
-        try:
-            with transaction.atomic():
-                result = import_rows(report=batch, actor=actor, only_valid=False)
-                _log(job, result.created_citizen_ids, "create")
-                _log(job, result.updated_citizen_ids, "update")
-                job.done_rows += len(batch.rows)
-                job.created_citizens += result.created_citizens
-                job.created_applications += result.created_applications
-                job.skipped_duplicates += result.skipped_duplicates
-                job.save(
-                    update_fields=[
-                        "done_rows",
-                        "created_citizens",
-                        "created_applications",
-                        "skipped_duplicates",
-                    ]
-                )
-        except ImportRowError as error:
-            mark_failed(
-                job.pk,
-                gettext_noop(
-                    "Row %(row)s could not be saved (%(reason)s). The %(saved)s rows before it "
-                    "were saved; upload the file again to import the rest."
-                ),
-                row=error.row_number,
-                reason=" ".join(error.messages),
-                saved=job.done_rows,
-            )
-            return
-        except ValidationError as error:
-            mark_failed(job.pk, gettext_noop(" ").join(error.messages))
-            return
-        except IntegrityError:
-            mark_failed(
-                job.pk,
-                gettext_noop(
-                    "Somebody imported or registered the same cases at the same time. Upload the "
-                    "file again to import what is left."
-                ),
-            )
-            return
+    try:
+        _found, checked = _checked_rows(job, content)
+        for batch in checked:
+            rows = [row for row in batch.rows if row.is_valid and not row.is_duplicate]
+            for start in range(0, len(rows), BATCH_ROWS):
+                if not _save_batch(job, rows[start : start + BATCH_ROWS]):
+                    return
+    except ImportFileError:
+        mark_failed(job.pk, gettext_noop("The file can no longer be read. Check it again."))
+        return
     job.status = ImportJob.Status.DONE
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "finished_at"])
     default_storage.delete(job.upload_path)
+
+
+def _save_batch(job: ImportJob, rows: list) -> bool:
+    """Save one batch with its access-log rows and the job's progress, in one transaction;
+    False (and the job failed) when the batch was refused."""
+    batch = ImportReport(rows=rows)
+    try:
+        with transaction.atomic():
+            result = import_rows(report=batch, actor=job.created_by, only_valid=False)
+            _log(job, result.created_citizen_ids, "create")
+            _log(job, result.updated_citizen_ids, "update")
+            job.done_rows += len(batch.rows)
+            job.created_citizens += result.created_citizens
+            job.created_applications += result.created_applications
+            job.skipped_duplicates += result.skipped_duplicates
+            job.save(
+                update_fields=[
+                    "done_rows",
+                    "created_citizens",
+                    "created_applications",
+                    "skipped_duplicates",
+                ]
+            )
+    except ImportRowError as error:
+        mark_failed(
+            job.pk,
+            gettext_noop(
+                "Row %(row)s could not be saved (%(reason)s). The %(saved)s rows before it "
+                "were saved; upload the file again to import the rest."
+            ),
+            row=error.row_number,
+            reason=" ".join(error.messages),
+            saved=job.done_rows,
+        )
+        return False
+    except ValidationError as error:
+        mark_failed(job.pk, gettext_noop(" ").join(error.messages))
+        return False
+    except IntegrityError:
+        mark_failed(
+            job.pk,
+            gettext_noop(
+                "Somebody imported or registered the same cases at the same time. Upload the "
+                "file again to import what is left."
+            ),
+        )
+        return False
+    return True

@@ -4,15 +4,16 @@ The reading itself is ``rehab.spreadsheets``; this module sets the import's limi
 words its problems for the case officer.
 """
 
+from collections.abc import Iterator
 from pathlib import PurePath
 
 from django.utils.translation import gettext_lazy as _
 
 from rehab import spreadsheets
-from rehab.spreadsheets import Sheet
+from rehab.spreadsheets import Sheet, StreamedSheet
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 20_000
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 100_000
 MAX_COLUMNS = 100
 MAX_CELL_CHARS = 10_000
 LIMITS = spreadsheets.Limits(
@@ -97,5 +98,34 @@ def read_table(*, name: str, content: bytes) -> Sheet:
         # Comma-, semicolon- or tab-separated; UTF-8, UTF-16 with a byte order mark or
         # Windows-1252.
         return spreadsheets.read_csv(content, limits=LIMITS)
+    except spreadsheets.SpreadsheetError as error:
+        raise _file_error(error) from None
+
+
+def stream_table(*, name: str, content: bytes) -> StreamedSheet:
+    """``read_table`` one row at a time: a problem found further down the file is raised
+    as ``ImportFileError`` while the rows are iterated."""
+    if len(content) > MAX_FILE_BYTES:
+        raise ImportFileError(
+            _("The file is larger than %(max)s MB. Split it into smaller files.")
+            % {"max": MAX_FILE_BYTES // (1024 * 1024)}
+        )
+    kind = file_kind(name)
+    if kind == "csv" and content.startswith(b"PK\x03\x04"):
+        raise ImportFileError(_("The file is an Excel workbook: give it the extension .xlsx."))
+    try:
+        if kind == "xlsx":
+            streamed = spreadsheets.stream_xlsx(content, limits=LIMITS)
+        else:
+            streamed = spreadsheets.stream_csv(content, limits=LIMITS)
+    except spreadsheets.SpreadsheetError as error:
+        raise _file_error(error) from None
+    streamed.rows = _worded(streamed.rows)
+    return streamed
+
+
+def _worded(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+    try:
+        yield from rows
     except spreadsheets.SpreadsheetError as error:
         raise _file_error(error) from None

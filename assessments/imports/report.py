@@ -146,3 +146,51 @@ class ImportReport(RowErrors):
             ],
             "error_count": self.error_count,
         }
+
+
+@dataclass
+class ReportTally:
+    """What ``ImportReport.summary`` keeps of a check, added up a batch of rows at a time,
+    so a large file's check keeps its counts and first messages, not its rows."""
+
+    max_errors: int
+    row_count: int = 0
+    importable_count: int = 0
+    invalid_count: int = 0
+    duplicate_count: int = 0
+    duplicate_row_numbers: list[int] = field(default_factory=list)
+    file_errors: list = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    error_count: int = 0
+
+    def add(self, rows: list[RowResult]) -> None:
+        for row in rows:
+            self.row_count += 1
+            if not row.is_valid:
+                self.invalid_count += 1
+                self.error_count += len(row.errors)
+                room = self.max_errors - len(self.errors)
+                self.errors.extend(
+                    (row.row_number, column, message) for column, message in row.errors[:room]
+                )
+            elif row.is_duplicate:
+                self.duplicate_count += 1
+                if len(self.duplicate_row_numbers) < DUPLICATES_SHOWN:
+                    self.duplicate_row_numbers.append(row.row_number)
+            else:
+                self.importable_count += 1
+
+    def summary(self) -> dict:
+        """As ``ImportReport.summary``."""
+        return {
+            "row_count": self.row_count,
+            "importable_count": self.importable_count,
+            "invalid_count": self.invalid_count,
+            "duplicate_count": self.duplicate_count,
+            "duplicate_row_numbers": self.duplicate_row_numbers,
+            "file_errors": [str(message) for message in self.file_errors],
+            "unknown_columns": [str(name) for name in self.unknown_columns],
+            "errors": [[row, str(column), str(message)] for row, column, message in self.errors],
+            "error_count": self.error_count,
+        }

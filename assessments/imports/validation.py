@@ -1,12 +1,17 @@
 """Checking a whole file without saving anything: ``parse_file`` reads the table, maps the
 header to the documented columns and validates every row into an ``ImportReport``."""
 
+import datetime
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rehab.spreadsheets import Sheet
+from rehab.spreadsheets import Sheet, StreamedSheet
 
 from .. import services
 from ..identity import parse_identity_number
@@ -58,20 +63,16 @@ def _map_header(header: list[str], catalogue: list[ServiceType]) -> tuple[dict, 
     return positions, unknown, problems
 
 
-def _model_errors(instance, field_columns: dict[str, str], values: dict) -> list[tuple[str, str]]:
-    """The model's own field validation (lengths, choices) for the fields that were read."""
-    checked = set(values)
-    try:
-        instance.clean_fields(
-            exclude=[f.name for f in instance._meta.fields if f.name not in checked]
-        )
-    except ValidationError as error:
-        return [
-            (field_columns[name], message)
-            for name, messages in error.message_dict.items()
-            for message in messages
-        ]
-    return []
+def _model_errors(model, field_columns: dict[str, str], values: dict) -> list[tuple[str, str]]:
+    """The model's own field validation (lengths, choices) for the fields that were read:
+    what ``clean_fields`` runs, field by field, without making an instance for each row."""
+    errors = []
+    for name, value in values.items():
+        try:
+            model._meta.get_field(name).clean(value, None)
+        except ValidationError as error:
+            errors.extend((field_columns[name], message) for message in error.messages)
+    return errors
 
 
 def _team_areas(team_id: int | None) -> dict[str, HomeCareArea]:
@@ -101,10 +102,11 @@ def _validate_row(
     cells: dict[str, object],
     catalogue: list[ServiceType],
     areas: dict[str, HomeCareArea] | None = None,
+    today: datetime.date | None = None,
 ) -> RowResult:
     result = RowResult(row_number=number)
     errors = result.errors
-    today = timezone.localdate()
+    today = today or timezone.localdate()
 
     def read(column: str, parse, *, required: bool = False):
         value = cells.get(column)
@@ -173,7 +175,7 @@ def _validate_row(
     citizen_values = {k: v for k, v in citizen_fields.items() if v is not None}
     errors.extend(
         _model_errors(
-            Citizen(**citizen_values),
+            Citizen,
             CITIZEN_FIELD_COLUMNS,
             {k: v for k, v in citizen_values.items() if k in CITIZEN_FIELD_COLUMNS},
         )
@@ -181,7 +183,7 @@ def _validate_row(
     application_values = {k: v for k, v in application_fields.items() if v is not None}
     errors.extend(
         _model_errors(
-            Application(**application_values),
+            Application,
             APPLICATION_FIELD_COLUMNS,
             {k: v for k, v in application_values.items() if k in APPLICATION_FIELD_COLUMNS},
         )
@@ -200,23 +202,51 @@ def _validate_row(
     return result
 
 
-def build_report(table: Sheet, *, team_id: int | None = None) -> ImportReport:
+# Rows checked together: their registered citizens and import keys are looked up at once.
+CHECK_BATCH_ROWS = 1000
+
+
+@dataclass
+class CheckedBatch:
+    rows: list[RowResult]
+    # Registered citizens the batch's row errors reveal (see ``check_existing_citizens``).
+    revealed_citizen_refs: list[uuid.UUID]
+
+
+def check_table(
+    table: Sheet | StreamedSheet, *, team_id: int | None = None, batch_rows: int = CHECK_BATCH_ROWS
+) -> tuple[ImportReport, Iterator[CheckedBatch]]:
+    """The file-level findings (a report without rows) and the rows, checked a batch at a
+    time as the table is read, so a streamed table is checked in constant memory. A row
+    is compared with the rows before it in the file (the same case twice, one number
+    under two names) and with the database (registered citizens, imported cases)."""
     catalogue = list(ServiceType.objects.filter(active=True).order_by("sort_order", "name"))
     positions, unknown, problems = _map_header(table.header, catalogue)
-    report = ImportReport(unknown_columns=unknown)
+    report = ImportReport(unknown_columns=unknown, file_errors=problems)
     if problems:
-        report.file_errors = problems
-        return report
+        return report, iter(())
+    return report, _checked_batches(table, positions, catalogue, team_id, batch_rows)
+
+
+def _checked_batches(
+    table: Sheet | StreamedSheet,
+    positions: dict[str, int],
+    catalogue: list[ServiceType],
+    team_id: int | None,
+    batch_rows: int,
+) -> Iterator[CheckedBatch]:
     areas = _team_areas(team_id)
+    today = timezone.localdate()
     first_row_of_key: dict[str, int] = {}
     # personnummer → (first row, its name folded): one number is one person in the file.
     first_row_of_number: dict[str, tuple[int, tuple[str, str]]] = {}
+    batch: list[RowResult] = []
     for number, values in table.rows:
         cells = {
             name: values[index] if index < len(values) else None
             for name, index in positions.items()
         }
-        row = _validate_row(number, cells, catalogue, areas)
+        row = _validate_row(number, cells, catalogue, areas, today)
         if row.is_valid:
             fields = row.data.citizen_fields
             name = (fold(fields["first_name"]), fold(fields["last_name"]))
@@ -237,13 +267,28 @@ def build_report(table: Sheet, *, team_id: int | None = None) -> ImportReport:
                 row.duplicate_of_row = first_row_of_key[row.import_key]
             else:
                 first_row_of_key[row.import_key] = number
-        report.rows.append(row)
-    report.revealed_citizen_refs = check_existing_citizens(report.rows, team_id)
-    valid_keys = {row.import_key for row in report.rows if row.is_valid}
-    already = existing_import_keys(valid_keys)
-    for row in report.rows:
+        batch.append(row)
+        if len(batch) >= batch_rows:
+            yield _against_database(batch, team_id)
+            batch = []
+    if batch:
+        yield _against_database(batch, team_id)
+
+
+def _against_database(rows: list[RowResult], team_id: int | None) -> CheckedBatch:
+    revealed = check_existing_citizens(rows, team_id)
+    already = existing_import_keys(row.import_key for row in rows if row.is_valid)
+    for row in rows:
         if row.is_valid and row.duplicate_of_row is None and row.import_key in already:
             row.already_imported = True
+    return CheckedBatch(rows=rows, revealed_citizen_refs=revealed)
+
+
+def build_report(table: Sheet, *, team_id: int | None = None) -> ImportReport:
+    report, batches = check_table(table, team_id=team_id)
+    for batch in batches:
+        report.rows.extend(batch.rows)
+        report.revealed_citizen_refs.extend(batch.revealed_citizen_refs)
     return report
 
 

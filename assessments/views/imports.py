@@ -18,7 +18,7 @@ from rehab.permissions import permission_required
 from .. import imports
 from ..forms.imports import ImportUploadForm
 from ..imports import jobs
-from ..imports.readers import read_table
+from ..imports.readers import stream_table
 from ..models import ImportJob
 
 SESSION_KEY = "assessments_import_upload"
@@ -113,10 +113,10 @@ def _check(request):
 
 
 def _row_count(name: str, content: bytes) -> int:
-    """The file's rows, read without checking them (0 when it cannot be read: the check in
-    the request then says why)."""
+    """The file's rows, read one at a time without checking them (0 when it cannot be
+    read: the check in the request then says why)."""
     try:
-        return len(read_table(name=name, content=content).rows)
+        return sum(1 for _row in stream_table(name=name, content=content).rows)
     except imports.ImportFileError:
         return 0
 

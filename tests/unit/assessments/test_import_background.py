@@ -151,16 +151,16 @@ def test_a_row_refused_mid_job_keeps_the_whole_batches_before_it_and_a_rerun_sav
             row(ELSA, "Elsa", "Berg"),
         ]
     )
-    real_create = services.application_create
+    real_build = services.application_build
 
     def refuse_ingrid(**kwargs):
         if kwargs["citizen"].personal_number == "194509234722":
             from django.core.exceptions import ValidationError
 
             raise ValidationError("refused")
-        return real_create(**kwargs)
+        return real_build(**kwargs)
 
-    monkeypatch.setattr(services, "application_create", refuse_ingrid)
+    monkeypatch.setattr(services, "application_build", refuse_ingrid)
     start(client, content, django_capture_on_commit_callbacks)
     job = ImportJob.objects.get(kind="import")
     with translation.override("en"):
@@ -175,7 +175,7 @@ def test_a_row_refused_mid_job_keeps_the_whole_batches_before_it_and_a_rerun_sav
     # Whole rows only: the first batch (rows 2 and 3), nothing of the second.
     assert sorted(Citizen.objects.values_list("first_name", flat=True)) == ["Göran", "Märta"]
 
-    monkeypatch.setattr(services, "application_create", real_create)
+    monkeypatch.setattr(services, "application_build", real_build)
     start(client, content, django_capture_on_commit_callbacks)
     again = ImportJob.objects.latest("pk")
     jobs.run_import_job(again.pk)

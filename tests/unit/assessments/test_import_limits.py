@@ -194,3 +194,23 @@ def test_one_number_under_two_names_in_one_file_is_an_error_on_the_second_row(of
     assert [row.row_number for row in report.importable_rows] == [2, 3, 5]
     result = imports.import_rows(report=report, actor=officer, only_valid=True)
     assert (result.created_citizens, result.created_applications) == (2, 3)
+
+
+def test_csv_lines_may_end_in_crlf_cr_or_lf_and_a_quoted_cell_may_span_lines():
+    sheet = spreadsheets.read_csv(b'a;b\r\n"x\r\ny";1\rz;2\nw;3')
+    assert sheet.header == ["a", "b"]
+    assert sheet.rows == [(2, ["x\r\ny", "1"]), (3, ["z", "2"]), (4, ["w", "3"])]
+
+
+def test_a_streamed_csv_hands_out_the_same_rows():
+    content = b"a;b\r\n1;2\r\n\r\n3;4\r\n"
+    streamed = spreadsheets.stream_csv(content)
+    assert streamed.header == ["a", "b"]
+    assert (
+        list(streamed.rows)
+        == spreadsheets.read_csv(content).rows
+        == [
+            (2, ["1", "2"]),
+            (4, ["3", "4"]),
+        ]
+    )
