@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from assessments import imports, services
+from assessments.integrity import untruthful_cases
 from assessments.models import Application, AppliedService, Citizen
 from assessments.views.imports import SESSION_KEY
+from followup.models import CaseFigures
 from rehab.models import AccessLogEntry, Team
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +143,10 @@ def test_an_imported_case_is_the_record_the_services_would_save(officer):
     assert case.received_on == datetime.date(2026, 2, 2)
     minutes = {s.service.code: s.minutes_per_week for s in case.applied_services.all()}
     assert minutes == {"trygghetslarm": None, "dusch": 60}
+    # The work queue's columns and the case's figures, as the services keep them.
+    assert (case.applied_minutes, case.visit_at, case.visit_done) == (60, None, False)
+    assert untruthful_cases(Application.objects.filter(pk=case.pk)) == []
+    assert CaseFigures.objects.filter(application=case).exists()
     (history,) = marta.history.all()
     assert (history.history_type, history.history_user, history.first_name) == (
         "+",
