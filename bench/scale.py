@@ -53,7 +53,14 @@ SERVER_SETTINGS = {
 
 # The benchmarks run at every size: (title, script and its arguments). A script reads
 # DATABASE_URL (and REDIS_URL) and prints its own table of figures.
-BENCHMARKS: list[tuple[str, list[str]]] = []
+BENCHMARKS: list[tuple[str, list[str]]] = [
+    (
+        "work queue, citizen search, therapist's visits",
+        ["bench/work_queue.py", "--runs", "50", "--deep", "200"],
+    ),
+    ("manager's overview, dashboard, report job", ["bench/figures_scale.py", "--requests", "20"]),
+    ("access-log review", ["bench/access_log.py", "--runs", "30", "--baseline"]),
+]
 
 
 def free_port() -> int:
@@ -226,6 +233,12 @@ def main() -> int:
             env = prepare(db, citizens, log_rows)
             for title, command in BENCHMARKS:
                 run([PYTHON, *command], env, f"{citizens} citizens: {title}")
+        heading("the 20-page report of bench/report_pdf.py, its own data in PostgreSQL")
+        db.psql("postgres", "CREATE DATABASE report_pdf OWNER samrehab_owner")
+        run(
+            [PYTHON, "bench/report_pdf.py"],
+            {**env, "DATABASE_URL": db.url("report_pdf", "samrehab_owner")},
+        )
         if args.load_seconds and env:
             run(
                 [PYTHON, "bench/load.py", "--seconds", str(args.load_seconds)]
