@@ -1,7 +1,8 @@
 """National scale in one run: every figure of the scale targets at two sizes, then a load test.
 
     .venv/bin/python bench/scale.py                          # 10 000 and 250 000 citizens
-    .venv/bin/python bench/scale.py --sizes 2000 --access-log-rows 100000 --load-seconds 30
+    .venv/bin/python bench/scale.py --sizes 5000 --access-log-rows 100000 --load-seconds 30 \
+        --import-rows 2000
 
 Starts a throwaway PostgreSQL 15 and Redis on free ports of 127.0.0.1 (as ``bin/test`` does,
 with the server settings printed below), and for each size: creates an empty database as the
@@ -10,9 +11,11 @@ owner role, migrates it, runs ``generate_data --citizens N --seed 1 --access-log
 then runs each benchmark script of ``bench/`` against that database, as the app role, and
 prints what it prints: the work queue and the therapists' visits (with the stock paginator at
 the same position as a baseline), citizen search, the manager's overview and dashboard, the
-follow-up report job and the 20-page report, the access-log review (with the stock paginator
-as a baseline) and the large import. Then, on the largest size, the bounded load test
-(``bench/load.py``: gunicorn with 4 workers, 50 users of mixed roles, 127.0.0.1). Everything
+follow-up report job, the access-log review (with the stock paginator as a baseline). Then
+the 20-page report of ``bench/report_pdf.py`` with its own data in a database of its own,
+and on the largest size the bounded load test (``bench/load.py``: gunicorn with 4 workers,
+50 users of mixed roles, 127.0.0.1) and, last, since it adds citizens, the import of
+100 000 rows (``bench/import_scale.py``). Everything
 it started is stopped at the end, a failure or Ctrl-C included.
 
 Each script's own figures are its output; this one adds the generation's time and the
@@ -219,6 +222,7 @@ def main() -> int:
         help="access-log rows per size, in the order of --sizes",
     )
     parser.add_argument("--load-seconds", type=int, default=120, help="0: no load test")
+    parser.add_argument("--import-rows", type=int, default=100_000)
     args = parser.parse_args()
     if len(args.access_log_rows) != len(args.sizes):
         parser.error("give one --access-log-rows per size")
@@ -245,6 +249,14 @@ def main() -> int:
                 + ["--citizens", str(args.sizes[-1])],
                 env,
                 f"{args.sizes[-1]} citizens: load test, {args.load_seconds} s",
+            )
+        if env:
+            # Last, since it adds its citizens to the demo team of the largest size.
+            run(
+                [PYTHON, "bench/import_scale.py", "--rows", str(args.import_rows), "--seed", "1"]
+                + ["--database-url", env["DATABASE_URL"]],
+                env,
+                f"{args.sizes[-1]} citizens: import of {args.import_rows} rows",
             )
     return 0
 
