@@ -112,7 +112,7 @@ def main() -> None:
     # A deep position: the newest row two and a half years back.
     deep_at = newest.at - datetime.timedelta(days=912)
     deep = total.filter(at__lte=deep_at).first()
-    deep_cursor = paging._encode(deep.at, deep.pk)
+    deep_cursor = paging.TimeCursor().encode(deep, [paging.Column("at", True, False)])
     month_ago = timezone.localdate() - datetime.timedelta(days=400)
     citizen_ref = (
         AccessLogEntry.objects.filter(at__gte=newest.at - datetime.timedelta(days=30))
