@@ -532,12 +532,13 @@ def test_saving_takes_the_same_queries_for_few_rows_and_for_many(
     assert len(report.importable_rows) == count
     officer.team  # noqa: B018 -- read once, as the view's request.user has it
     # The import's savepoint (2), its import keys (1), citizens (1); the save's savepoint
-    # (2), citizens, their history, applications, their history, applied services (5).
+    # (2), citizens, their history, applications, their history, applied services (5);
+    # the new cases' figures in one statement within its savepoint (3).
     # On PostgreSQL three more: the numbers' advisory locks, one statement (SQLite has
     # none), and the new citizens' and cases' ids taken from their sequences.
     from django.db import connection
 
-    with django_assert_num_queries(11 + 3 * (connection.vendor == "postgresql")):
+    with django_assert_num_queries(14 + 3 * (connection.vendor == "postgresql")):
         result = imports.import_rows(report=report, actor=officer, only_valid=False)
     assert (result.created_citizens, result.created_applications) == (count - 1, count)
     assert result.updated_citizen_ids == [existing.public_id]
