@@ -5,7 +5,10 @@ from django.db import connection
 
 from rehab.demo import DEMO_PASSWORD, ensure_demo_users
 from tests.support.cases import other_team_objects  # noqa: F401 - a shared fixture
-from tests.support.worker import celery_worker_process  # noqa: F401 - a shared fixture
+from tests.support.worker import (  # noqa: F401 - shared fixtures
+    _session_worker,
+    celery_worker_process,
+)
 
 
 @pytest.fixture(scope="session", autouse=True)
