@@ -82,8 +82,9 @@ def _file_error(error: spreadsheets.SpreadsheetError) -> ImportFileError:
     return ImportFileError(message)
 
 
-def read_table(*, name: str, content: bytes) -> Sheet:
-    """The file's header and rows, or ``ImportFileError`` saying why it cannot be read."""
+def _checked_kind(name: str, content: bytes) -> str:
+    """The file's kind ("csv" or "xlsx"), or ``ImportFileError`` for a file too large or a
+    workbook named as a CSV file."""
     if len(content) > MAX_FILE_BYTES:
         raise ImportFileError(
             _("The file is larger than %(max)s MB. Split it into smaller files.")
@@ -92,6 +93,12 @@ def read_table(*, name: str, content: bytes) -> Sheet:
     kind = file_kind(name)
     if kind == "csv" and content.startswith(b"PK\x03\x04"):
         raise ImportFileError(_("The file is an Excel workbook: give it the extension .xlsx."))
+    return kind
+
+
+def read_table(*, name: str, content: bytes) -> Sheet:
+    """The file's header and rows, or ``ImportFileError`` saying why it cannot be read."""
+    kind = _checked_kind(name, content)
     try:
         if kind == "xlsx":
             return spreadsheets.read_xlsx(content, limits=LIMITS)
@@ -105,14 +112,7 @@ def read_table(*, name: str, content: bytes) -> Sheet:
 def stream_table(*, name: str, content: bytes) -> StreamedSheet:
     """``read_table`` one row at a time: a problem found further down the file is raised
     as ``ImportFileError`` while the rows are iterated."""
-    if len(content) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            _("The file is larger than %(max)s MB. Split it into smaller files.")
-            % {"max": MAX_FILE_BYTES // (1024 * 1024)}
-        )
-    kind = file_kind(name)
-    if kind == "csv" and content.startswith(b"PK\x03\x04"):
-        raise ImportFileError(_("The file is an Excel workbook: give it the extension .xlsx."))
+    kind = _checked_kind(name, content)
     try:
         if kind == "xlsx":
             streamed = spreadsheets.stream_xlsx(content, limits=LIMITS)
