@@ -159,16 +159,21 @@ def measure(runs: int, deep: int, explain: bool) -> None:
         return call
 
     # The deep page: "next" followed ``deep`` times from the first page of the team's queue.
-    cursor = None
+    # A smaller team's queue ends earlier: the deep page is then its last page.
+    cursor, reached = None, 1
     for _ in range(deep):
         query = {"scope": "team", **({"after": cursor} if cursor else {})}
-        cursor = officer_client.get(queue, query).context["page"].next_cursor
+        following = officer_client.get(queue, query).context["page"].next_cursor
+        if following is None:
+            break
+        cursor, reached = following, reached + 1
+    deep = reached - 1
     pages: list[tuple[str, object]] = [
         ("queue, own, page 1", get(officer_client, queue, scope="mine")),
         ("queue, team, page 1", get(officer_client, queue, scope="team")),
         (
-            f"queue, team, page {deep + 1} (keyset)",
-            get(officer_client, queue, scope="team", after=cursor),
+            f"queue, team, page {reached} (keyset)",
+            get(officer_client, queue, scope="team", **({"after": cursor} if cursor else {})),
         ),
     ]
     for name in WorkQueueTable.base_columns:
@@ -201,7 +206,8 @@ def measure(runs: int, deep: int, explain: bool) -> None:
     for _ in range(min(deep, 20)):
         page = therapist_client.get(visits, {"after": visit_cursor} if visit_cursor else {})
         visit_cursor = page.context["page"].next_cursor or visit_cursor
-    pages.append(("my visits, deep page", get(therapist_client, visits, after=visit_cursor)))
+    deep_visits = {"after": visit_cursor} if visit_cursor else {}
+    pages.append(("my visits, deep page", get(therapist_client, visits, **deep_visits)))
 
     # The baseline: the stock Paginator (COUNT(*), then OFFSET) at the deep page's position.
     request = RequestFactory().get(queue, {"scope": "team"})
