@@ -132,20 +132,7 @@ class ImportReport(RowErrors):
     def summary(self, *, max_errors: int) -> dict:
         """What the page shows of this check, as JSON (messages as text in the active
         language), for a check made by a worker."""
-        return {
-            "row_count": self.row_count,
-            "importable_count": self.importable_count,
-            "invalid_count": self.invalid_count,
-            "duplicate_count": self.duplicate_count,
-            "duplicate_row_numbers": self.duplicate_row_numbers,
-            "file_errors": [str(message) for message in self.file_errors],
-            "unknown_columns": [str(name) for name in self.unknown_columns],
-            "errors": [
-                [row, str(column), str(message)]
-                for row, column, message in self.errors[:max_errors]
-            ],
-            "error_count": self.error_count,
-        }
+        return _summary(self, self.errors[:max_errors])
 
 
 @dataclass
@@ -183,14 +170,20 @@ class ReportTally:
 
     def summary(self) -> dict:
         """As ``ImportReport.summary``."""
-        return {
-            "row_count": self.row_count,
-            "importable_count": self.importable_count,
-            "invalid_count": self.invalid_count,
-            "duplicate_count": self.duplicate_count,
-            "duplicate_row_numbers": self.duplicate_row_numbers,
-            "file_errors": [str(message) for message in self.file_errors],
-            "unknown_columns": [str(name) for name in self.unknown_columns],
-            "errors": [[row, str(column), str(message)] for row, column, message in self.errors],
-            "error_count": self.error_count,
-        }
+        return _summary(self, self.errors)
+
+
+def _summary(check, errors) -> dict:
+    """The JSON a check job keeps for the page: ``check``'s counts and ``errors``
+    (row, column, message), with messages as text in the active language."""
+    return {
+        "row_count": check.row_count,
+        "importable_count": check.importable_count,
+        "invalid_count": check.invalid_count,
+        "duplicate_count": check.duplicate_count,
+        "duplicate_row_numbers": check.duplicate_row_numbers,
+        "file_errors": [str(message) for message in check.file_errors],
+        "unknown_columns": [str(name) for name in check.unknown_columns],
+        "errors": [[row, str(column), str(message)] for row, column, message in errors],
+        "error_count": check.error_count,
+    }
