@@ -10,10 +10,8 @@ import datetime
 import os
 import shlex
 import subprocess
-import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -29,7 +27,7 @@ from followup.reports import ordering
 from followup.tasks import requeue_waiting_reports
 from tests.factories import CitizenFactory, TeamFactory, UserFactory
 from tests.integration.test_worker import wait_for
-from tests.support.worker import BASE_DIR, _test_database_url
+from tests.support.worker import SessionWorker
 from tests.unit.followup.test_reports import make_cohort
 
 pytestmark = pytest.mark.integration
@@ -192,31 +190,8 @@ def test_a_report_ordered_while_redis_is_down_is_made_once_redis_is_back(
     # The session's worker was started before Redis went down; a fresh worker on the default
     # queue makes sure one is listening whichever of them reconnects first.
     log_path = tmp_path / "worker.log"
-    with log_path.open("w") as log:
-        fresh = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "rehab",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                f"fault-test-{uuid.uuid4().hex[:8]}@%h",
-            ],
-            cwd=BASE_DIR,
-            env={
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "rehab.settings.test",
-                "DATABASE_URL": _test_database_url(),
-            },
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    fresh = SessionWorker(log_path)
+    fresh.running()
     try:
 
         def done():
@@ -225,12 +200,7 @@ def test_a_report_ordered_while_redis_is_down_is_made_once_redis_is_back(
 
         assert wait_for(done, timeout=120), log_path.read_text()[-3000:]
     finally:
-        fresh.terminate()
-        try:
-            fresh.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            fresh.kill()
-            fresh.wait(timeout=10)
+        fresh.stop()
         # The session's worker lost Redis under it and may not have come back whole; the
         # next test that needs a worker gets a new one.
         _session_worker.stop()
