@@ -325,8 +325,7 @@ def _validate_services(services: list[ServiceRequest]) -> None:
 def case_changed(application: Application) -> None:
     """Tell the later apps that the case's figures must be worked out again
     (``extension_points.case_changed``)."""
-    for hook in extension_points.case_changed:
-        hook(application_ids=[application.pk])
+    _cases_changed([application])
 
 
 def refresh_queue_columns(application: Application) -> None:
